@@ -1,0 +1,80 @@
+/* cls-test-util.c
+ *
+ * Copyright 2026 CLS Studio developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+
+#include "cls-test-util.h"
+
+/**
+ * cls_test_make_tmpdir:
+ *
+ * Returns: (transfer full): a new empty folder; remove it with cls_test_rm_rf()
+ */
+char *
+cls_test_make_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("cls-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+rm_rf_file (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  if (children != NULL)
+    {
+      GFileInfo *info;
+
+      while ((info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+        {
+          g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
+
+          rm_rf_file (child);
+          g_object_unref (info);
+        }
+    }
+
+  g_file_delete (file, NULL, NULL);
+}
+
+void
+cls_test_rm_rf (const char *path)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (path == NULL)
+    return;
+
+  /* Folders made read-only by a test must be writable again to be removed. */
+  g_chmod (path, 0755);
+  file = g_file_new_for_path (path);
+  rm_rf_file (file);
+}
+
+/**
+ * cls_test_seed:
+ *
+ * A seed for the test's random inputs: fixed by default so failures are
+ * reproducible, overridable with CLS_TEST_SEED to explore.
+ */
+guint64
+cls_test_seed (void)
+{
+  const char *env = g_getenv ("CLS_TEST_SEED");
+
+  if (env != NULL && *env != '\0')
+    return g_ascii_strtoull (env, NULL, 10);
+
+  return 12345;
+}
