@@ -78,3 +78,35 @@ cls_test_seed (void)
 
   return 12345;
 }
+
+/**
+ * cls_test_summary_new:
+ * @case_id: a name
+ * @probs: (array length=n): every voxel's probability
+ * @lesion: (array length=n): 1 for lesion voxels
+ * @n: voxels
+ *
+ * Builds a summary straight from arrays, the way the volume reader would.
+ *
+ * Returns: (transfer full): the summary
+ */
+ClsCaseSummary *
+cls_test_summary_new (const char   *case_id,
+                      const double *probs,
+                      const guint8 *lesion,
+                      gsize         n)
+{
+  g_autoptr(ClsCountIndexBuilder) builder = cls_count_index_builder_new ();
+  g_autoptr(GArray) lesion_probs = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (gsize i = 0; i < n; i++)
+    if (lesion[i])
+      g_array_append_val (lesion_probs, probs[i]);
+
+  cls_count_index_builder_add (builder, probs, n);
+
+  return cls_case_summary_new (case_id, "test", n,
+                               (const double *) (gpointer) lesion_probs->data,
+                               lesion_probs->len,
+                               cls_count_index_builder_finish (builder));
+}
