@@ -303,3 +303,79 @@ cls_fraction_min_feasible_n (ClsFraction alpha)
 
   return (alpha.den + alpha.num - 1) / alpha.num - 1;
 }
+
+/* Compares a double in [0, 1] with a fraction exactly, by the double's exact
+ * decimal expansion (glibc prints doubles exactly with enough digits). */
+static int
+compare_double_fraction (double      d,
+                         ClsFraction f)
+{
+  char dbuf[1200];
+  g_autofree char *fs = cls_fraction_to_string (f);
+  const char *a, *b;
+  const char *ap, *bp;
+
+  g_snprintf (dbuf, sizeof dbuf, "%.1100f", d);
+
+  /* Whole parts: both are 0 or 1 here. */
+  a = dbuf;
+  b = fs;
+  ap = strchr (a, '.');
+  bp = strchr (b, '.');
+  {
+    guint64 ia = g_ascii_strtoull (a, NULL, 10);
+    guint64 ib = g_ascii_strtoull (b, NULL, 10);
+
+    if (ia != ib)
+      return ia < ib ? -1 : 1;
+  }
+
+  /* Fractional digits, the shorter one padded with zeros. */
+  ap = ap ? ap + 1 : "";
+  bp = bp ? bp + 1 : "";
+  while (*ap != '\0' || *bp != '\0')
+    {
+      char ca = *ap ? *ap++ : '0';
+      char cb = *bp ? *bp++ : '0';
+
+      if (ca != cb)
+        return ca < cb ? -1 : 1;
+    }
+  return 0;
+}
+
+/**
+ * cls_fraction_ceil_double:
+ * @f: a fraction between 0 and 1
+ *
+ * The smallest double that is >= @f. For any double p, p >= @f exactly
+ * when p >= this value, so a mask {p >= 1 - T} for a decimal T is exact.
+ *
+ * Returns: that double
+ */
+double
+cls_fraction_ceil_double (ClsFraction f)
+{
+  double d = cls_fraction_to_double (f);
+
+  g_return_val_if_fail (f.num <= f.den, d);
+
+  if (compare_double_fraction (d, f) < 0)
+    d = nextafter (d, 2.0);
+  return d;
+}
+
+/**
+ * cls_fraction_one_minus:
+ * @f: a fraction between 0 and 1
+ *
+ * Returns: 1 - @f, exactly
+ */
+ClsFraction
+cls_fraction_one_minus (ClsFraction f)
+{
+  ClsFraction r = { f.den - f.num, f.den };
+
+  g_return_val_if_fail (f.num <= f.den, r);
+  return normalize (r);
+}

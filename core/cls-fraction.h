@@ -45,3 +45,10 @@ guint64   cls_fraction_conformal_rank (ClsFraction  alpha,
 guint64   cls_fraction_min_feasible_n (ClsFraction  alpha);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+double    cls_fraction_ceil_double    (ClsFraction  f);
+ClsFraction cls_fraction_one_minus    (ClsFraction  f);
+
+G_END_DECLS

@@ -157,6 +157,43 @@ test_to_string (void)
   g_assert_cmpint (cls_fraction_compare (parse ("0.1"), parse ("0.2")), <, 0);
 }
 
+/* p >= c for a decimal c, decided on doubles: the cut must be the smallest
+ * double not below c. */
+static void
+test_ceil_double (void)
+{
+  const char *cuts[] = { "0.12", "0.3", "0.5", "0.1", "1", "0", "0.7", "0.0000001", "0.119999997317790985" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cuts); i++)
+    {
+      ClsFraction f = parse (cuts[i]);
+      double c = cls_fraction_ceil_double (f);
+      double below = nextafter (c, -1.0);
+      double exact = g_ascii_strtod (cuts[i], NULL);
+
+      /* c is not below the decimal, the double before it is */
+      g_assert_cmpfloat (c, >=, exact);
+      if (c > 0)
+        g_assert_cmpfloat (below, <=, exact);
+    }
+
+  /* 0.12f lies below the decimal 0.12, so it is not in {p >= 0.12} ... */
+  g_assert_cmpfloat ((double) 0.12f, <, cls_fraction_ceil_double (parse ("0.12")));
+  /* ... but it is in {p >= c} for a decimal just below it */
+  g_assert_cmpfloat ((double) 0.12f, >=, cls_fraction_ceil_double (parse ("0.119999997317790985")));
+  /* 0.3f lies above the decimal 0.3 */
+  g_assert_cmpfloat ((double) 0.3f, >=, cls_fraction_ceil_double (parse ("0.3")));
+  /* the double nearest 0.1 lies above 0.1, the one nearest 0.3 below 0.3 */
+  g_assert_cmpfloat (cls_fraction_ceil_double (parse ("0.1")), ==, 0.1);
+  g_assert_cmpfloat (cls_fraction_ceil_double (parse ("0.3")), ==, nextafter (0.3, 1.0));
+
+  {
+    ClsFraction one_minus = cls_fraction_one_minus (parse ("0.88"));
+    g_assert_cmpuint (one_minus.num, ==, 12);
+    g_assert_cmpuint (one_minus.den, ==, 100);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -167,6 +204,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/fraction/rank", test_rank);
   g_test_add_func ("/fraction/from-double", test_from_double);
   g_test_add_func ("/fraction/to-string", test_to_string);
+  g_test_add_func ("/fraction/ceil-double", test_ceil_double);
 
   return g_test_run ();
 }
