@@ -1,2 +1,343 @@
+/* cls-cli.c: `cls`, headless calibration on the CLS core library
+ *
+ * Copyright 2026 CLS Studio developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
-int main (void) { return 0; }
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+
+#include "cls-cli.h"
+#include "cls-error.h"
+
+typedef struct {
+  const char *name;
+  int       (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "demo",      cls_cmd_demo,      N_("Write the synthetic demo dataset") },
+  { "info",      cls_cmd_info,      N_("Describe a NIfTI file: grid, orientation, values") },
+  { "calibrate", cls_cmd_calibrate, N_("Compute t_i, the rank k and the calibrated threshold t̂") },
+  { "evaluate",  cls_cmd_evaluate,  N_("ECR, FNR and PC over random calibration/test splits") },
+  { "apply",     cls_cmd_apply,     N_("Write the mask {p >= 1 - t̂} of a probability map") },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s\n\n", _("Usage: cls COMMAND [OPTION…]"));
+  fprintf (out, "%s\n\n", _("Conformal lesion segmentation: thresholds with a guarantee on missed lesion voxels."));
+  fprintf (out, "%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, "\n%s\n", _("Run “cls COMMAND --help” for a command's options."));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("cls");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return CLS_EXIT_USAGE;
+    }
+
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
+    {
+      print_usage (stdout);
+      return CLS_EXIT_OK;
+    }
+
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("cls %s\n", PACKAGE_VERSION);
+      return CLS_EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      {
+        g_autofree char *prgname = g_strdup_printf ("cls %s", commands[i].name);
+
+        g_set_prgname (prgname);
+        return commands[i].run (argc - 1, argv + 1);
+      }
+
+  fprintf (stderr, _("cls: unknown command “%s”\n\n"), argv[1]);
+  print_usage (stderr);
+  return CLS_EXIT_USAGE;
+}
+
+/* Shared helpers */
+
+void
+cls_cli_warn (const char *format,
+              ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "%s: %s %s\n", g_get_prgname (), _("warning:"), message);
+}
+
+int
+cls_cli_fail (const GError *error)
+{
+  fprintf (stderr, "%s: %s\n", g_get_prgname (), error->message);
+  return CLS_EXIT_INPUT;
+}
+
+int
+cls_cli_usage (GOptionContext *context,
+               const char     *format,
+               ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "%s: %s\n%s\n", g_get_prgname (), message,
+           _("Run with --help to see the options."));
+  return CLS_EXIT_USAGE;
+}
+
+int
+cls_cli_parse (GOptionContext   *context,
+               int              *argc,
+               char           ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    return cls_cli_usage (context, "%s", error->message);
+  return CLS_EXIT_OK;
+}
+
+gboolean
+cls_cli_fraction (const char  *option,
+                  const char  *text,
+                  ClsFraction *out)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cls_fraction_parse (text, out, &error))
+    {
+      fprintf (stderr, "%s: %s: %s\n", g_get_prgname (), option, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+cls_cli_print_json (const char *document)
+{
+  fputs (document, stdout);
+  fflush (stdout);
+}
+
+GOptionGroup *
+cls_cli_calibration_group (ClsCliCalibrationOptions *o)
+{
+  GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &o->model, N_("The model (a folder in probs/); needed when there are several"), "M" },
+    { "epsilon", 'e', 0, G_OPTION_ARG_STRING, &o->epsilon, N_("Tolerated share of missed lesion voxels per case (default 0.2)"), "E" },
+    { "alpha", 'a', 0, G_OPTION_ARG_STRING, &o->alpha, N_("Tolerated share of cases above epsilon (default 0.2)"), "A" },
+    { "label-value", 0, 0, G_OPTION_ARG_STRING, &o->label_value, N_("Label value that marks lesion voxels (default 1)"), "V" },
+    { "channel", 0, 0, G_OPTION_ARG_INT, &o->channel, N_("Lesion class of 4D probability maps (counting from 0)"), "C" },
+    { "logits", 0, 0, G_OPTION_ARG_NONE, &o->logits, N_("The maps hold logits: apply a sigmoid first"), NULL },
+    { "empty-masks", 0, 0, G_OPTION_ARG_STRING, &o->empty_masks, N_("Cases without lesion: skip (default) or include (t_i = 0)"), "skip|include" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &o->method, N_("exact (default) or bisect (the paper's Algorithm 1)"), "exact|bisect" },
+    { "normalize", 0, 0, G_OPTION_ARG_STRING, &o->normalize, N_("none (default) or minmax (the authors' per-case normalisation)"), "none|minmax" },
+    { "strict", 0, 0, G_OPTION_ARG_NONE, &o->strict, N_("Stop at the first case that cannot be read"), NULL },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, N_("Worker threads for loading (default: all cores)"), "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Print one JSON document on standard output"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("No progress on standard error"), NULL },
+    { NULL }
+  };
+  GOptionGroup *group;
+
+  o->channel = -1;
+  group = g_option_group_new ("calibration", _("Calibration options"), _("Show calibration options"), NULL, NULL);
+  g_option_group_add_entries (group, entries);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  return group;
+}
+
+void
+cls_cli_calibration_options_clear (ClsCliCalibrationOptions *o)
+{
+  g_clear_pointer (&o->model, g_free);
+  g_clear_pointer (&o->epsilon, g_free);
+  g_clear_pointer (&o->alpha, g_free);
+  g_clear_pointer (&o->label_value, g_free);
+  g_clear_pointer (&o->empty_masks, g_free);
+  g_clear_pointer (&o->method, g_free);
+  g_clear_pointer (&o->normalize, g_free);
+}
+
+/* Returns CLS_EXIT_OK, or CLS_EXIT_USAGE after printing why. */
+int
+cls_cli_calibration_params (const ClsCliCalibrationOptions *o,
+                            ClsCalibrationParams           *params,
+                            ClsLoadOptions                 *load)
+{
+  g_autoptr(GError) error = NULL;
+
+  cls_calibration_params_init (params);
+  cls_load_options_init (load);
+
+  if (o->epsilon != NULL && !cls_cli_fraction ("--epsilon", o->epsilon, &params->epsilon))
+    return CLS_EXIT_USAGE;
+  if (o->alpha != NULL && !cls_cli_fraction ("--alpha", o->alpha, &params->alpha))
+    return CLS_EXIT_USAGE;
+  if (o->method != NULL && !cls_method_from_string (o->method, &params->method))
+    return cls_cli_usage (NULL, _("--method must be exact or bisect, not “%s”"), o->method);
+  if (o->empty_masks != NULL && !cls_empty_policy_from_string (o->empty_masks, &params->empty_policy))
+    return cls_cli_usage (NULL, _("--empty-masks must be skip or include, not “%s”"), o->empty_masks);
+  if (o->normalize != NULL && !cls_normalize_from_string (o->normalize, &params->normalize))
+    return cls_cli_usage (NULL, _("--normalize must be none or minmax, not “%s”"), o->normalize);
+  if (!cls_calibration_params_check (params, &error))
+    return cls_cli_usage (NULL, "%s", error->message);
+
+  if (o->label_value != NULL)
+    {
+      char *end = NULL;
+      double v = g_ascii_strtod (o->label_value, &end);
+
+      if (end == o->label_value || *end != '\0')
+        return cls_cli_usage (NULL, _("--label-value must be a number, not “%s”"), o->label_value);
+      load->summary.label_value = v;
+      load->summary.label_value_set = TRUE;
+    }
+  if (o->channel < -1)
+    return cls_cli_usage (NULL, _("--channel must be 0 or more"));
+  if (o->threads < 0)
+    return cls_cli_usage (NULL, _("--threads must be 0 or more"));
+
+  load->summary.channel = o->channel;
+  load->summary.logits = o->logits;
+  load->strict = o->strict;
+  load->n_threads = (guint) o->threads;
+
+  return CLS_EXIT_OK;
+}
+
+typedef struct {
+  gboolean tty;
+  guint    last_percent;
+} Progress;
+
+static void
+on_progress (guint64     done,
+             guint64     total,
+             const char *message,
+             gpointer    user_data)
+{
+  Progress *p = user_data;
+  guint percent = total > 0 ? (guint) (100 * done / total) : 0;
+
+  if (p->tty)
+    fprintf (stderr, "\r\033[K%s %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " %s",
+             _("Loading"), done, total, message ? message : "");
+  else if (percent >= p->last_percent + 10 || done == total)
+    {
+      fprintf (stderr, "%s %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "\n", _("Loading"), done, total);
+      p->last_percent = percent;
+    }
+}
+
+/**
+ * cls_cli_load_model:
+ * @dataset: a dataset folder or manifest
+ * @options: the command's options (model chosen when there is only one)
+ * @load: load options
+ * @exit_code: (out): on failure, the code to exit with
+ *
+ * Opens the dataset, loads one model with progress on stderr, and prints
+ * the dataset's warnings and every case that failed.
+ *
+ * Returns: (transfer full) (nullable): the model's cases
+ */
+ClsCaseSet *
+cls_cli_load_model (const char               *dataset_path,
+                    ClsCliCalibrationOptions *options,
+                    const ClsLoadOptions     *load,
+                    int                      *exit_code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ClsDataset) dataset = cls_dataset_open (dataset_path, &error);
+  Progress progress = { .tty = isatty (STDERR_FILENO), .last_percent = 0 };
+  ClsCaseSet *set;
+
+  if (dataset == NULL)
+    {
+      *exit_code = cls_cli_fail (error);
+      return NULL;
+    }
+
+  for (guint i = 0; i < cls_dataset_get_warnings (dataset)->len; i++)
+    cls_cli_warn ("%s", (char *) cls_dataset_get_warnings (dataset)->pdata[i]);
+
+  if (options->model == NULL)
+    {
+      const char * const *models = cls_dataset_get_models (dataset);
+
+      if (models[1] != NULL)
+        {
+          g_autofree char *list = g_strjoinv (", ", (char **) models);
+
+          *exit_code = cls_cli_usage (NULL, _("%s has several models (%s); choose one with --model"),
+                                      dataset_path, list);
+          return NULL;
+        }
+      options->model = g_strdup (models[0]);
+    }
+
+  set = cls_dataset_load_model (dataset, options->model, load,
+                                options->quiet ? NULL : on_progress, &progress, NULL, &error);
+  if (progress.tty && !options->quiet)
+    fprintf (stderr, "\r\033[K");
+
+  if (set == NULL)
+    {
+      *exit_code = cls_cli_fail (error);
+      return NULL;
+    }
+
+  for (guint i = 0; i < set->failures->len; i++)
+    {
+      const ClsCaseFailure *f = set->failures->pdata[i];
+      cls_cli_warn (_("case left out: %s"), f->message);
+    }
+
+  if (set->summaries->len == 0)
+    {
+      g_set_error (&error, CLS_ERROR, CLS_ERROR_NO_CASES,
+                   _("%s: no case of model %s could be read"), dataset_path, options->model);
+      *exit_code = cls_cli_fail (error);
+      cls_case_set_free (set);
+      return NULL;
+    }
+
+  *exit_code = CLS_EXIT_OK;
+  return set;
+}

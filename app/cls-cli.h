@@ -1,0 +1,68 @@
+/* cls-cli.h: what the `cls` subcommands share
+ *
+ * Copyright 2026 CLS Studio developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "cls-calibration.h"
+#include "cls-dataset.h"
+#include "cls-evaluation.h"
+
+G_BEGIN_DECLS
+
+/* Exit codes: the contract other tools rely on. */
+#define CLS_EXIT_OK     0
+#define CLS_EXIT_INPUT  1
+#define CLS_EXIT_USAGE  2
+
+int   cls_cmd_demo       (int argc, char **argv);
+int   cls_cmd_info       (int argc, char **argv);
+int   cls_cmd_calibrate  (int argc, char **argv);
+int   cls_cmd_evaluate   (int argc, char **argv);
+int   cls_cmd_apply      (int argc, char **argv);
+
+/* Options shared by the commands that calibrate. */
+typedef struct {
+  char     *model;
+  char     *epsilon;
+  char     *alpha;
+  char     *label_value;
+  int       channel;
+  gboolean  logits;
+  char     *empty_masks;
+  char     *method;
+  char     *normalize;
+  gboolean  strict;
+  gboolean  json;
+  gboolean  quiet;
+  int       threads;
+} ClsCliCalibrationOptions;
+
+GOptionGroup *cls_cli_calibration_group    (ClsCliCalibrationOptions    *options);
+void          cls_cli_calibration_options_clear (ClsCliCalibrationOptions *options);
+int           cls_cli_calibration_params   (const ClsCliCalibrationOptions *options,
+                                            ClsCalibrationParams        *params,
+                                            ClsLoadOptions              *load);
+ClsCaseSet   *cls_cli_load_model           (const char                  *dataset,
+                                            ClsCliCalibrationOptions    *options,
+                                            const ClsLoadOptions        *load,
+                                            int                         *exit_code);
+
+int           cls_cli_parse                (GOptionContext              *context,
+                                            int                         *argc,
+                                            char                      ***argv);
+int           cls_cli_usage                (GOptionContext              *context,
+                                            const char                  *format,
+                                            ...) G_GNUC_PRINTF (2, 3);
+int           cls_cli_fail                 (const GError                *error);
+gboolean      cls_cli_fraction             (const char                  *option,
+                                            const char                  *text,
+                                            ClsFraction                 *out);
+void          cls_cli_warn                 (const char                  *format,
+                                            ...) G_GNUC_PRINTF (1, 2);
+void          cls_cli_print_json           (const char                  *document);
+
+G_END_DECLS
