@@ -781,10 +781,23 @@ affine_axcodes (const double affine[4][4],
   if (!mat_is_finite (affine))
     return;
 
-  affine_spacing (affine, zooms);
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++)
-      u[i * 3 + j] = affine[i][j] / (zooms[j] == 0 ? 1.0 : zooms[j]);
+  /* Unit columns (scaled first, so that no square overflows or underflows):
+   * the decomposition then only ever sees numbers in [-1, 1]. */
+  for (int j = 0; j < 3; j++)
+    {
+      double big = MAX (fabs (affine[0][j]), MAX (fabs (affine[1][j]), fabs (affine[2][j])));
+      double norm = 0;
+
+      for (int i = 0; i < 3; i++)
+        {
+          u[i * 3 + j] = big > 0 ? affine[i][j] / big : 0.0;
+          norm += u[i * 3 + j] * u[i * 3 + j];
+        }
+      zooms[j] = sqrt (norm);
+      for (int i = 0; i < 3; i++)
+        if (zooms[j] > 0)
+          u[i * 3 + j] /= zooms[j];
+    }
 
   if (gsl_linalg_SV_decomp_jacobi (&U.matrix, &V.matrix, &S.vector) != GSL_SUCCESS)
     return;
@@ -831,7 +844,9 @@ open_regular (const char   *path,
               struct stat  *st,
               GError      **error)
 {
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer. It changes
+   * nothing for the regular files we go on to read. */
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
 
   if (fd < 0)
     {

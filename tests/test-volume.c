@@ -691,6 +691,26 @@ test_orientation_codes (void)
       assert_affine_near (got, affine, 1e-5);
     }
 
+  /* extreme scales and a degenerate axis (in memory only) */
+  {
+    const double tiny_huge[12] = { -1e-200, 0, 0, 0, 0, 1e200, 0, 0, 0, 0, 1e-300, 0 };
+    const double flat[12] = { 0, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0 };
+    g_autoptr(ClsVolume) a = NULL;
+    g_autoptr(ClsVolume) b = NULL;
+    double affine[4][4];
+    char codes[4];
+
+    set_affine (affine, tiny_huge);
+    a = cls_volume_new (dims, 1, CLS_DATATYPE_UINT8, affine);
+    orientation_of (a, codes);
+    g_assert_cmpstr (codes, ==, "LAS");
+
+    set_affine (affine, flat);
+    b = cls_volume_new (dims, 1, CLS_DATATYPE_UINT8, affine);
+    orientation_of (b, codes);
+    g_assert_cmpstr (codes, ==, "?PS");
+  }
+
   cls_test_rm_rf (dir);
 }
 
@@ -1187,6 +1207,14 @@ test_hostile_basic (void)
 
   g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
   assert_read_fails (folder, CLS_ERROR_IO);
+
+  /* a FIFO: refused at once, not waited on */
+  {
+    g_autofree char *fifo = g_build_filename (dir, "fifo.nii", NULL);
+
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    assert_read_fails (fifo, CLS_ERROR_IO);
+  }
 
   cls_test_rm_rf (dir);
 }
