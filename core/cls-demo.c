@@ -36,13 +36,15 @@
  * specified bit for bit. Each case draws from its own generators, seeded with
  * 32-bit values derived (splitmix64) from (seed, case index, stream), so cases
  * can be generated in any order, on any number of threads, and case i does
- * not depend on n_cases. Every value written is quantised (int16 HU, 0/1
- * labels, float16 logits through a fixed sigmoid table), so the same options
- * give the same voxels on every machine; only a value landing within one
- * rounding error of a quantisation boundary could in principle differ with
- * another libm. Floating-point contraction (FMA) is disabled for this file so
- * that arithmetic does not depend on the target CPU. The file bytes are the
- * same as long as cls_volume_write() compresses the same way.
+ * not depend on n_cases. Per voxel only +, -, *, / and sqrt are used (IEEE 754
+ * rounds them exactly; floating-point contraction into FMA is disabled for
+ * this file), and every value written is quantised (int16 HU, 0/1 labels,
+ * float16 logits through a fixed sigmoid table). libm's exp/log/cbrt enter
+ * only a few per-case parameters, the sigmoid table and rare Gaussian tail
+ * draws; a last-bit difference there could change an output only if it sat
+ * on a quantisation boundary. So the same options give the same voxels on
+ * every machine, and the same files as long as cls_volume_write() compresses
+ * the same way.
  */
 #include "config.h"
 
@@ -767,7 +769,7 @@ model_case_init (ModelCase     *mc,
       {
         /* Confident and mostly right: a steep logit whose 0.5 level is a
          * fraction of a millimetre inside the surface; now and then a
-         * lesion under 2.2 mm in radius is missed altogether. */
+         * lesion under 2 mm in radius (3-4 mm across) is missed altogether. */
         double erosion = uniform (rng, 0.05, 0.30);
 
         for (guint l = 0; l < ph->n_lesions; l++)
@@ -1368,9 +1370,9 @@ model_readme_text (int model)
     case MODEL_SHARP:
       return
         "  sharp           Confident and mostly right: a steep logit (5 per mm) whose 0.5\n"
-        "                  level is 0.15-0.45 mm inside the lesion surface, probabilities\n"
-        "                  near 0 or 1. Lesions under 2.2 mm in radius are missed\n"
-        "                  entirely 40% of the time.\n";
+        "                  level is 0.05-0.30 mm inside the lesion surface, probabilities\n"
+        "                  near 0 or 1. Lesions under 2 mm in radius (3-4 mm across)\n"
+        "                  are missed entirely 35% of the time.\n";
     case MODEL_NOISY:
       return
         "  noisy           A blurry boundary (0.8 logit per mm), spatially correlated\n"
