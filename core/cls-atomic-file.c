@@ -58,12 +58,20 @@ cls_atomic_file_new (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, CLS_ERROR, CLS_ERROR_IO,
-                   _("%s: is a folder, not a file"), path);
-      return NULL;
-    }
+  {
+    GStatBuf st;
+
+    /* Replacing a device, a pipe or a folder by renaming over it would be a
+     * surprise at best (think of /dev/full as an output): refuse. */
+    if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+      {
+        g_set_error (error, CLS_ERROR, CLS_ERROR_IO,
+                     S_ISDIR (st.st_mode) ? _("%s: is a folder, not a file")
+                                          : _("%s: is not a regular file; refusing to replace it"),
+                     path);
+        return NULL;
+      }
+  }
 
   dir = g_path_get_dirname (path);
   base = g_path_get_basename (path);
