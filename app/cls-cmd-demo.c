@@ -58,8 +58,8 @@ cls_cmd_demo (int    argc,
     return status;
   if (argc != 2)
     return cls_cli_usage (context, _("give exactly one OUTDIR"));
-  if (cases < 1 || cases > 100000)
-    return cls_cli_usage (context, _("--cases must be between 1 and 100000"));
+  if (cases < 1 || cases > CLS_DEMO_MAX_CASES)
+    return cls_cli_usage (context, _("--cases must be between 1 and %d"), CLS_DEMO_MAX_CASES);
 
   options.n_cases = (guint) cases;
   if (seed != NULL)
