@@ -1507,8 +1507,9 @@ readme_contents (const DemoJob *job)
     "  cases and grid give the same files on every machine and with any number of\n"
     "  threads, and case_0007 is the same whatever the number of cases.\n"
     "\n"
-    "License\n"
-    "  This synthetic data may be used, shared and modified without restriction.\n"
+    "Use\n"
+    "  The data contain no personal data. CLS Studio places no restriction on\n"
+    "  using, sharing or modifying them.\n"
     "\n"
     "Cases\n");
 
