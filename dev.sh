@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 # comma-decimal locale, the desktop-file and AppStream validators).
 DEPS="build-essential meson ninja-build pkg-config gettext
       libglib2.0-dev libglib2.0-bin libgtk-4-dev libepoxy-dev libcairo2-dev libpango1.0-dev
-      libnifti2-dev libjson-glib-dev libgsl-dev libdeflate-dev zlib1g-dev
+      libnifti2-dev libjson-glib-dev libgsl-dev libgmp-dev libdeflate-dev zlib1g-dev
       xvfb xauth libgl1-mesa-dri libegl-mesa0 locales
       desktop-file-utils appstream"
 
