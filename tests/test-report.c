@@ -11,6 +11,7 @@
 
 #include "cls-demo.h"
 #include "cls-report.h"
+#include "cls-report-figures.h"
 #include "cls-test-util.h"
 
 static char *tmpdir;
@@ -142,6 +143,60 @@ test_paper_shape (void)
   g_assert_cmpfloat (cell->ecr_calibrated.mean, >, cell->ecr_fixed.mean);
 }
 
+static gboolean
+file_starts_with (const char *path,
+                  const char *magic,
+                  gsize       len)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+  return length >= len && memcmp (contents, magic, len) == 0;
+}
+
+/* Figures 4 to 7 as SVG, PNG and PDF, and an index.html that shows them. */
+static void
+test_figures (void)
+{
+  g_autoptr(ClsReport) report = make_report (2);
+  g_autofree char *dir = g_build_filename (tmpdir, "figures", NULL);
+  g_autofree char *index_path = g_build_filename (dir, "index.html", NULL);
+  g_autofree char *index = NULL;
+  g_autoptr(GError) error = NULL;
+  ClsCalibrationParams params;
+  const char *models[] = { "noisy", "sharp", "underconfident" };
+  const char *kinds[] = { "fig4-ecr-vs-alpha-", "fig5-fnr-distribution-", "fig7-ecr-vs-fraction-" };
+
+  cls_calibration_params_init (&params);
+  params.alpha = frac ("0.25");
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  g_assert_true (cls_report_write_tables (report, dir, &error));
+  g_assert_true (cls_report_write_figures (report, &params, dir, TRUE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (index_path, &index, NULL, NULL));
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+      {
+        g_autofree char *base = g_strconcat (kinds[k], models[m], NULL);
+        g_autofree char *svg = g_strdup_printf ("%s/%s.svg", dir, base);
+        g_autofree char *png = g_strdup_printf ("%s/%s.png", dir, base);
+        g_autofree char *pdf = g_strdup_printf ("%s/%s.pdf", dir, base);
+        g_autofree char *ref = g_strdup_printf ("src=\"%s.svg\"", base);
+
+        g_assert_true (file_starts_with (png, "\x89PNG", 4));
+        g_assert_true (file_starts_with (pdf, "%PDF", 4));
+        g_assert_true (file_starts_with (svg, "<?xml", 5));
+        g_assert_nonnull (strstr (index, ref));
+      }
+  g_assert_nonnull (strstr (index, "src=\"fig6-pc-vs-alpha.svg\""));
+  g_assert_nonnull (strstr (index, "Table 1"));
+  g_assert_nonnull (strstr (index, "table1.csv"));
+  g_assert_nonnull (strstr (index, "underconfident"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -159,6 +214,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/report/cells-equal-evaluate", test_cells_equal_evaluate);
   g_test_add_func ("/report/tables", test_tables);
   g_test_add_func ("/report/paper-shape", test_paper_shape);
+  g_test_add_func ("/report/figures", test_figures);
 
   status = g_test_run ();
   cls_test_rm_rf (tmpdir);
