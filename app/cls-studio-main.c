@@ -5,10 +5,24 @@
  */
 #include "config.h"
 
+#include <locale.h>
+
+#include <glib/gi18n.h>
+
+#include "cls-application.h"
+
 int
 main (int   argc,
       char *argv[])
 {
-  /* replaced by the application work */
-  return 0;
+  g_autoptr(ClsApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_set_application_name (_("CLS Studio"));
+  app = cls_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -1,0 +1,464 @@
+/* test-window.c: the main window on a small synthetic dataset
+ *
+ * Copyright 2026 CLS Studio developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Opens a window on a 12-case demo set, moves ε and α through the control
+ * panel's adjustments and checks that the summary shows exactly what the
+ * core computes for the same inputs, that the "only L > ε" filter lists
+ * exactly the cases not covered, and that one case or an empty lesion are
+ * shown as such. Skips when there is no display.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include <gtk/gtk.h>
+
+#include "cls-case-row.h"
+#include "cls-demo.h"
+#include "cls-test-util.h"
+#include "cls-window.h"
+
+static char *demo_dir;
+
+static void
+iterate_until_idle (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static ClsWindow *
+open_window (const char *path)
+{
+  static ClsApplication *app;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  ClsWindow *window;
+
+  if (app == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      app = cls_application_new ();
+      g_application_set_flags (G_APPLICATION (app),
+                               G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+      g_assert_no_error (error);
+    }
+
+  window = cls_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  cls_window_open (window, file);
+  while (cls_window_is_loading (window))
+    g_main_context_iteration (NULL, TRUE);
+  iterate_until_idle ();
+  return window;
+}
+
+/* What the summary must say, computed here from the core alone. */
+static void
+check_summary (ClsWindow  *window,
+               const char *epsilon,
+               const char *alpha)
+{
+  ClsSummaryPanel *summary = cls_window_get_summary_panel (window);
+  const ClsCaseSet *set = cls_session_get_case_set (cls_window_get_session (window));
+  ClsCalibrationParams params;
+  ClsEvaluationParams eval;
+  g_autoptr(ClsCalibration) cal = NULL;
+  g_autoptr(ClsEvaluator) evaluator = NULL;
+  g_autoptr(ClsEvaluation) evaluation = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *t_hat = NULL;
+  g_autofree char *cut = NULL;
+  g_autofree char *rank = NULL;
+  g_autofree char *covered = NULL;
+
+  cls_calibration_params_init (&params);
+  cls_evaluation_params_init (&eval);
+  g_assert_true (cls_fraction_parse (epsilon, &params.epsilon, NULL));
+  g_assert_true (cls_fraction_parse (alpha, &params.alpha, NULL));
+
+  cal = cls_calibration_new ((ClsCaseSummary * const *) set->summaries->pdata, set->summaries->len,
+                             &params, &error);
+  g_assert_no_error (error);
+
+  t_hat = g_strdup_printf ("%.4f", cls_calibration_get_t_hat (cal));
+  cut = g_strdup_printf ("p ≥ %.6g", cls_calibration_get_cut (cal));
+  rank = g_strdup_printf ("%" G_GUINT64_FORMAT " of %u", cls_calibration_get_rank (cal),
+                          cls_calibration_get_n (cal));
+  covered = g_strdup_printf ("%u of %u", cls_calibration_get_n_covered (cal), cls_calibration_get_n (cal));
+  g_assert_cmpstr (cls_summary_panel_get_text (summary, CLS_SUMMARY_T_HAT), ==, t_hat);
+  g_assert_cmpstr (cls_summary_panel_get_text (summary, CLS_SUMMARY_CUT), ==, cut);
+  g_assert_cmpstr (cls_summary_panel_get_text (summary, CLS_SUMMARY_RANK), ==, rank);
+  g_assert_cmpstr (cls_summary_panel_get_text (summary, CLS_SUMMARY_COVERED), ==, covered);
+
+  if (cls_calibration_is_feasible (cal))
+    g_assert_cmpstr (cls_summary_panel_get_text (summary, CLS_SUMMARY_FEASIBLE), ==, "Yes");
+  else
+    {
+      g_autofree char *needs = g_strdup_printf ("No: needs at least %" G_GUINT64_FORMAT " cases",
+                                                cls_calibration_get_min_n (cal));
+
+      g_assert_cmpstr (cls_summary_panel_get_text (summary, CLS_SUMMARY_FEASIBLE), ==, needs);
+    }
+
+  evaluator = cls_evaluator_new ((ClsCaseSummary * const *) set->summaries->pdata, set->summaries->len);
+  evaluation = cls_evaluator_run (evaluator, &params, &eval, &error);
+  g_assert_no_error (error);
+  {
+    static const struct {
+      ClsSummaryField field;
+      gsize           offset;
+      int             digits;
+    } stats[] = {
+      { CLS_SUMMARY_ECR_FIXED, CLS_SPLIT_FIELD (ecr_fixed), 3 },
+      { CLS_SUMMARY_ECR_CALIBRATED, CLS_SPLIT_FIELD (ecr_calibrated), 3 },
+      { CLS_SUMMARY_FNR_FIXED, CLS_SPLIT_FIELD (fnr_fixed), 3 },
+      { CLS_SUMMARY_FNR_CALIBRATED, CLS_SPLIT_FIELD (fnr_calibrated), 3 },
+      { CLS_SUMMARY_PC_FIXED, CLS_SPLIT_FIELD (pc_fixed), 4 },
+      { CLS_SUMMARY_PC_CALIBRATED, CLS_SPLIT_FIELD (pc_calibrated), 4 },
+    };
+    g_autofree char *theory = g_strdup_printf ("%.3f", cls_evaluation_get_theory_ecr (evaluation));
+
+    for (guint i = 0; i < G_N_ELEMENTS (stats); i++)
+      {
+        ClsStat s = cls_evaluation_get_stat (evaluation, stats[i].offset);
+        g_autofree char *expected = g_strdup_printf ("%.*f ± %.*f", stats[i].digits, s.mean,
+                                                     stats[i].digits, s.std);
+
+        g_assert_cmpstr (cls_summary_panel_get_text (summary, stats[i].field), ==, expected);
+      }
+    g_assert_cmpstr (cls_summary_panel_get_text (summary, CLS_SUMMARY_ECR_THEORY), ==, theory);
+  }
+}
+
+static void
+set_epsilon_alpha (ClsWindow *window,
+                   double     epsilon,
+                   double     alpha)
+{
+  ClsControlPanel *panel = cls_window_get_control_panel (window);
+
+  gtk_adjustment_set_value (cls_control_panel_get_epsilon (panel), epsilon);
+  gtk_adjustment_set_value (cls_control_panel_get_alpha (panel), alpha);
+  iterate_until_idle ();
+}
+
+static void
+test_summary_follows_sliders (void)
+{
+  ClsWindow *window = open_window (demo_dir);
+  ClsSession *session = cls_window_get_session (window);
+  static const struct {
+    double      epsilon;
+    double      alpha;
+    const char *epsilon_text;
+    const char *alpha_text;
+  } steps[] = {
+    { 0.2, 0.2, "0.2", "0.2" },
+    { 0.15, 0.1, "0.15", "0.1" },
+    { 0.3, 0.25, "0.3", "0.25" },
+    { 0.05, 0.4, "0.05", "0.4" },
+    { 0.1, 0.03, "0.1", "0.03" },     /* 12 cases are too few for α = 0.03 */
+  };
+
+  g_assert_true (cls_window_has_data (window));
+  g_assert_cmpuint (cls_session_get_n_models (session), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (cls_case_list_get_model (cls_window_get_case_list (window))),
+                    ==, 12);
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      set_epsilon_alpha (window, steps[i].epsilon, steps[i].alpha);
+      check_summary (window, steps[i].epsilon_text, steps[i].alpha_text);
+    }
+  g_assert_false (cls_calibration_is_feasible (cls_session_get_calibration (session)));
+
+  /* Another model: the summary follows too. */
+  gtk_drop_down_set_selected (cls_control_panel_get_model_dropdown (cls_window_get_control_panel (window)), 1);
+  iterate_until_idle ();
+  g_assert_cmpstr (cls_session_get_model (session), ==, cls_session_get_model_name (session, 1));
+  set_epsilon_alpha (window, 0.25, 0.2);
+  check_summary (window, "0.25", "0.2");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_violating_filter (void)
+{
+  ClsWindow *window = open_window (demo_dir);
+  ClsCaseList *list = cls_window_get_case_list (window);
+  GListModel *model = cls_case_list_get_model (list);
+  const ClsCalibration *cal;
+  g_autoptr(GHashTable) expected = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_rows_before;
+
+  set_epsilon_alpha (window, 0.1, 0.4);
+  cal = cls_session_get_calibration (cls_window_get_session (window));
+  for (guint i = 0; i < cls_calibration_get_n_cases (cal); i++)
+    {
+      const ClsCaseResult *r = cls_calibration_get_case (cal, i);
+
+      if (!r->skipped && !r->covered)
+        g_hash_table_add (expected, (gpointer) cls_case_summary_get_case_id (r->summary));
+    }
+  g_assert_cmpuint (g_hash_table_size (expected), >, 0);
+
+  n_rows_before = g_list_model_get_n_items (model);
+  /* Ctrl+F's action toggles the filter. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.only-violating", NULL));
+  iterate_until_idle ();
+  g_assert_true (cls_case_list_get_only_violating (list));
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, g_hash_table_size (expected));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(ClsCaseRow) row = g_list_model_get_item (model, i);
+
+      g_assert_true (g_hash_table_contains (expected, cls_case_row_get_case_id (row)));
+      g_assert_false (cls_case_row_get_covered (row));
+    }
+
+  /* Moving ε re-filters the same list in place. */
+  set_epsilon_alpha (window, 0.3, 0.4);
+  cal = cls_session_get_calibration (cls_window_get_session (window));
+  {
+    guint violating = 0;
+
+    for (guint i = 0; i < cls_calibration_get_n_cases (cal); i++)
+      {
+        const ClsCaseResult *r = cls_calibration_get_case (cal, i);
+
+        violating += !r->skipped && !r->covered;
+      }
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, violating);
+  }
+
+  cls_case_list_set_only_violating (list, FALSE);
+  iterate_until_idle ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_rows_before);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_rows_and_selection (void)
+{
+  ClsWindow *window = open_window (demo_dir);
+  ClsSession *session = cls_window_get_session (window);
+  GListModel *model = cls_case_list_get_model (cls_window_get_case_list (window));
+  g_autoptr(ClsCaseRow) first = NULL;
+  g_autofree char *selected = NULL;
+
+  /* The first case is selected and its volumes load. */
+  while (cls_session_get_case_loading (session))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (cls_session_get_case_id (session));
+  g_assert_nonnull (cls_session_get_prob (session));
+  g_assert_nonnull (cls_session_get_label (session));
+
+  /* Next case, then moving a slider keeps the selection. */
+  cls_case_list_select_relative (cls_window_get_case_list (window), 1);
+  selected = g_strdup (cls_session_get_case_id (session));
+  first = g_list_model_get_item (model, 1);
+  g_assert_cmpstr (selected, ==, cls_case_row_get_case_id (first));
+  set_epsilon_alpha (window, 0.35, 0.15);
+  g_assert_cmpstr (cls_session_get_case_id (session), ==, selected);
+  g_assert_true (gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model)) == (gpointer) first);
+
+  /* Rows show "no lesion" and "—" for empty masks, and numbers that match
+   * the calibration for the others. */
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(ClsCaseRow) row = g_list_model_get_item (model, i);
+      const ClsCaseResult *r = cls_session_get_case_result (session, cls_case_row_get_case_id (row));
+      g_autofree char *lesion = NULL;
+      g_autofree char *t = NULL;
+
+      g_object_get (row, "lesion-text", &lesion, "t-text", &t, NULL);
+      if (cls_case_summary_get_n_lesion (r->summary) == 0)
+        {
+          g_assert_cmpstr (lesion, ==, "no lesion");
+          g_assert_cmpstr (t, ==, "—");
+          g_assert_true (r->skipped);
+        }
+      else
+        {
+          g_autofree char *expected = g_strdup_printf ("%.4f", r->score.t);
+
+          g_assert_cmpstr (t, ==, expected);
+          g_assert_cmpint (cls_case_row_get_covered (row), ==, r->covered);
+        }
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+link_case (const char *from,
+           const char *to,
+           const char *sub,
+           const char *name)
+{
+  g_autofree char *src = g_build_filename (from, sub, name, NULL);
+  g_autofree char *dir = g_build_filename (to, sub, NULL);
+  g_autofree char *dst = g_build_filename (dir, name, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_cmpint (symlink (src, dst), ==, 0);
+}
+
+static void
+test_one_case (void)
+{
+  g_autofree char *dir = cls_test_make_tmpdir ();
+  const char * const *models = cls_demo_get_models ();
+  ClsWindow *window;
+  ClsSummaryPanel *summary;
+  const char *message;
+
+  link_case (demo_dir, dir, "labels", "case_0000.nii.gz");
+  link_case (demo_dir, dir, "images", "case_0000.nii.gz");
+  for (guint m = 0; models[m] != NULL; m++)
+    {
+      g_autofree char *sub = g_build_filename ("probs", models[m], NULL);
+
+      link_case (demo_dir, dir, sub, "case_0000.nii.gz");
+    }
+
+  window = open_window (dir);
+  summary = cls_window_get_summary_panel (window);
+  g_assert_true (cls_window_has_data (window));
+  set_epsilon_alpha (window, 0.2, 0.2);
+  g_assert_cmpstr (cls_summary_panel_get_text (summary, CLS_SUMMARY_FEASIBLE), ==,
+                   "No: needs at least 4 cases");
+  g_assert_cmpstr (cls_summary_panel_get_text (summary, CLS_SUMMARY_ECR_CALIBRATED), ==, "—");
+  message = cls_summary_panel_get_text (summary, CLS_SUMMARY_MESSAGE);
+  g_assert_nonnull (strstr (message, "Too few cases"));
+  g_assert_nonnull (strstr (message, "at least 2"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_until_idle ();
+  cls_test_rm_rf (dir);
+}
+
+/* Not a timed test: it reports how long a slider move takes on 1,000
+ * cases (calibration, 100 splits, the rows, the panels), and checks that
+ * the numbers are still right. */
+static void
+test_thousand_cases (void)
+{
+  ClsWindow *window = open_window (demo_dir);
+  ClsSession *session = cls_window_get_session (window);
+  GPtrArray *sets = g_ptr_array_new_with_free_func ((GDestroyNotify) cls_case_set_free);
+  ClsCaseSet *set = g_new0 (ClsCaseSet, 1);
+  GRand *rand = g_rand_new_with_seed (7);
+  enum { N_CASES = 1000, N_VOXELS = 4096 };
+  double *probs = g_new (double, N_VOXELS);
+  guint8 *lesion = g_new (guint8, N_VOXELS);
+  gint64 total = 0;
+
+  set->model = g_strdup ("synthetic");
+  set->summaries = g_ptr_array_new_with_free_func ((GDestroyNotify) cls_case_summary_unref);
+  set->failures = g_ptr_array_new ();
+  for (guint c = 0; c < N_CASES; c++)
+    {
+      g_autofree char *id = g_strdup_printf ("case_%04u", c);
+
+      for (guint v = 0; v < N_VOXELS; v++)
+        {
+          lesion[v] = v < 200 + c % 300;
+          probs[v] = lesion[v] ? g_rand_double_range (rand, 0.2, 1.0) : g_rand_double_range (rand, 0, 0.6);
+        }
+      g_ptr_array_add (set->summaries, cls_test_summary_new (id, probs, lesion, N_VOXELS));
+    }
+  g_ptr_array_add (sets, set);
+  cls_session_set_data (session, NULL, sets, TRUE);
+  iterate_until_idle ();
+
+  for (guint i = 0; i < 10; i++)
+    {
+      set_epsilon_alpha (window, 0.1 + 0.01 * i, 0.2);
+      total += cls_session_get_recompute_usec (session);
+    }
+  check_summary (window, "0.19", "0.2");
+  g_test_message ("One slider move on %u cases (calibration, 100 splits, rows, panels): %.2f ms",
+                  N_CASES, total / 10 / 1000.0);
+
+  g_free (probs);
+  g_free (lesion);
+  g_rand_free (rand);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Under a bare xvfb-run there is no session bus: GTK warns and goes on,
+ * and so do we. Every other warning stays fatal. */
+static GLogWriterOutput
+log_writer (GLogLevelFlags   log_level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 &&
+        strstr (fields[i].value, "Unable to acquire session bus") != NULL)
+      return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+static void
+test_no_display (void)
+{
+  g_test_skip ("no display (run under xvfb-run)");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  ClsDemoOptions options = { 0 };
+  int status;
+
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GDK_DEBUG", "gl-glx", FALSE);
+  g_setenv ("LIBGL_ALWAYS_SOFTWARE", "1", FALSE);
+  g_log_set_writer_func (log_writer, NULL, NULL);
+  g_test_init (&argc, &argv, NULL);
+
+  /* The schema is compiled into the build's data/ folder. */
+  if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL)
+    {
+      g_autofree char *schemas = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
+
+      g_setenv ("GSETTINGS_SCHEMA_DIR", schemas, TRUE);
+    }
+
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/window/no-display", test_no_display);
+      return g_test_run ();
+    }
+
+  demo_dir = cls_test_make_tmpdir ();
+  options.n_cases = 12;
+  options.dims[0] = 32;
+  options.dims[1] = 32;
+  options.dims[2] = 16;
+  if (!cls_demo_write (demo_dir, &options, NULL, NULL, NULL, &error))
+    g_error ("Could not write the demo set: %s", error->message);
+
+  g_test_add_func ("/window/summary-follows-sliders", test_summary_follows_sliders);
+  g_test_add_func ("/window/violating-filter", test_violating_filter);
+  g_test_add_func ("/window/rows-and-selection", test_rows_and_selection);
+  g_test_add_func ("/window/one-case", test_one_case);
+  g_test_add_func ("/window/thousand-cases", test_thousand_cases);
+
+  status = g_test_run ();
+  cls_test_rm_rf (demo_dir);
+  return status;
+}

@@ -1,0 +1,193 @@
+/* cls-explain-popover.c: the guarantee in words, with the current numbers
+ *
+ * Copyright 2026 CLS Studio developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * For teaching: one sentence that states what conformal calibration
+ * promises, filled in with ε, α and what the splits showed, e.g. "With
+ * probability at least 80%, a new case misses at most 20% of its lesion
+ * voxels; on these 100 splits it held for 81.2% of test cases (theory:
+ * 80.6%)."
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cls-explain-popover.h"
+
+struct _ClsExplainPopover
+{
+  GtkPopover  parent_instance;
+
+  ClsSession *session;
+  GtkLabel   *guarantee;
+  GtkLabel   *details;
+};
+
+G_DEFINE_FINAL_TYPE (ClsExplainPopover, cls_explain_popover, GTK_TYPE_POPOVER)
+
+/* A decimal fraction as a percentage without trailing zeros: 0.2 -> "20". */
+static char *
+percent (ClsFraction f)
+{
+  return g_strdup_printf ("%g", cls_fraction_to_double (f) * 100);
+}
+
+/**
+ * cls_explain_guarantee:
+ * @session: a session
+ *
+ * Returns: (transfer full): the guarantee in one sentence, with the
+ *   current ε, α and evaluation
+ */
+char *
+cls_explain_guarantee (ClsSession *session)
+{
+  const ClsCalibration *cal = cls_session_get_calibration (session);
+  const ClsEvaluation *eval = cls_session_get_evaluation (session);
+  ClsCalibrationParams params;
+  g_autofree char *level = NULL;
+  g_autofree char *eps = NULL;
+  g_autofree char *promise = NULL;
+
+  if (!cls_session_has_data (session))
+    return g_strdup (_("Open a dataset to see what the calibration guarantees."));
+
+  cls_session_get_params (session, &params);
+  level = percent (cls_fraction_one_minus (params.alpha));
+  eps = percent (params.epsilon);
+
+  if (cal == NULL)
+    return g_strdup_printf (_("No calibration: %s."),
+                            cls_session_get_calibration_error (session)->message);
+
+  if (!cls_calibration_is_feasible (cal))
+    return g_strdup_printf (_("With %u cases, a guarantee at %s%% cannot be given: the rank "
+                              "⌈(1 − α)(n + 1)⌉ = %" G_GUINT64_FORMAT " exceeds n. At least %"
+                              G_GUINT64_FORMAT " cases are needed; until then t̂ = 1 marks "
+                              "every voxel as lesion."),
+                            cls_calibration_get_n (cal), level, cls_calibration_get_rank (cal),
+                            cls_calibration_get_min_n (cal));
+
+  promise = g_strdup_printf (_("With probability at least %s%%, a new case misses at most %s%% "
+                               "of its lesion voxels"), level, eps);
+  if (eval == NULL)
+    return g_strdup_printf (_("%s. Checking it on random splits needs at least 2 cases."), promise);
+
+  return g_strdup_printf (_("%s; on these %u splits it held for %.1f%% of test cases "
+                            "(theory: %.1f%%)."),
+                          promise, cls_evaluation_get_n_splits (eval),
+                          100 * cls_evaluation_get_stat (eval, CLS_SPLIT_FIELD (ecr_calibrated)).mean,
+                          100 * cls_evaluation_get_theory_ecr (eval));
+}
+
+/**
+ * cls_explain_details:
+ * @session: a session
+ *
+ * Returns: (transfer full): how t̂ comes about, with the current numbers
+ */
+char *
+cls_explain_details (ClsSession *session)
+{
+  const ClsCalibration *cal = cls_session_get_calibration (session);
+
+  if (cal == NULL || !cls_calibration_is_feasible (cal))
+    return g_strdup (_("Each calibration case i has a critical threshold t_i: the smallest t "
+                       "whose mask {p ≥ 1 − t} misses at most ε of its lesion. t̂ is the "
+                       "k-th smallest t_i with k = ⌈(1 − α)(n + 1)⌉."));
+
+  return g_strdup_printf (_("Each of the n = %u calibration cases has a critical threshold t_i: "
+                            "the smallest t whose mask {p ≥ 1 − t} misses at most ε of its lesion. "
+                            "t̂ = %.4f is the k = %" G_GUINT64_FORMAT "-th smallest t_i, so a new "
+                            "case’s mask is every voxel with probability at least %.6g. The "
+                            "guarantee holds on average over calibration sets drawn like this "
+                            "one, for new cases from the same source."),
+                          cls_calibration_get_n (cal), cls_calibration_get_t_hat (cal),
+                          cls_calibration_get_rank (cal), cls_calibration_get_cut (cal));
+}
+
+static void
+update (ClsExplainPopover *self)
+{
+  g_autofree char *guarantee = NULL;
+  g_autofree char *details = NULL;
+
+  if (self->session == NULL || !gtk_widget_get_visible (GTK_WIDGET (self)))
+    return;
+
+  guarantee = cls_explain_guarantee (self->session);
+  details = cls_explain_details (self->session);
+  gtk_label_set_text (self->guarantee, guarantee);
+  gtk_label_set_text (self->details, details);
+}
+
+static void
+cls_explain_popover_show (GtkWidget *widget)
+{
+  ClsExplainPopover *self = CLS_EXPLAIN_POPOVER (widget);
+
+  GTK_WIDGET_CLASS (cls_explain_popover_parent_class)->show (widget);
+  update (self);
+}
+
+static void
+cls_explain_popover_dispose (GObject *object)
+{
+  ClsExplainPopover *self = CLS_EXPLAIN_POPOVER (object);
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CLS_TYPE_EXPLAIN_POPOVER);
+
+  G_OBJECT_CLASS (cls_explain_popover_parent_class)->dispose (object);
+}
+
+static void
+cls_explain_popover_class_init (ClsExplainPopoverClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cls_explain_popover_dispose;
+  widget_class->show = cls_explain_popover_show;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/clsstudio/ClsStudio/ui/cls-explain-popover.ui");
+  gtk_widget_class_bind_template_child (widget_class, ClsExplainPopover, guarantee);
+  gtk_widget_class_bind_template_child (widget_class, ClsExplainPopover, details);
+}
+
+static void
+cls_explain_popover_init (ClsExplainPopover *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+cls_explain_popover_new (void)
+{
+  return g_object_new (CLS_TYPE_EXPLAIN_POPOVER, NULL);
+}
+
+/**
+ * cls_explain_popover_set_session:
+ * @self: an explain popover
+ * @session: (nullable): the session whose numbers it states
+ *
+ * While shown, the text follows every recompute.
+ */
+void
+cls_explain_popover_set_session (ClsExplainPopover *self,
+                                 ClsSession        *session)
+{
+  g_return_if_fail (CLS_IS_EXPLAIN_POPOVER (self));
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    g_signal_connect_object (session, "changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  update (self);
+}
