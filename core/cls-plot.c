@@ -44,6 +44,9 @@ typedef struct {
   double      *y2;        /* band: upper; line: errors (nullable) */
   char       **notes;     /* (nullable) one per point, each nullable */
   guint8      *hollow;    /* (nullable) one per point: an open marker */
+  double      *draw_x;    /* (nullable) a step's corners thinned for drawing */
+  double      *draw_y;
+  guint        n_draw;
   double       value;     /* hline: y; vline: x; abline: intercept */
   double       slope;     /* abline */
   guint        slot;
@@ -490,6 +493,8 @@ item_free (gpointer data)
       g_free (item->notes[i]);
   g_free (item->notes);
   g_free (item->hollow);
+  g_free (item->draw_x);
+  g_free (item->draw_y);
   g_free (item);
 }
 
@@ -674,6 +679,68 @@ get_item (const ClsPlot *self,
   return g_ptr_array_index (self->items, i);
 }
 
+/* Whether (x, y) is at least a tolerance away from the last point kept. */
+static inline gboolean
+far_enough (double x,
+            double y,
+            double last_x,
+            double last_y,
+            double tol_x,
+            double tol_y)
+{
+  return fabs (x - last_x) >= tol_x || fabs (y - last_y) >= tol_y;
+}
+
+#define CLS_PLOT_MAX_DRAWN 16384
+
+/* A loss curve can have a million corners. For drawing, keep only corners
+ * at least 1/16384 of the data's range from the last one kept: the drawn
+ * curve moves by less than that (under a device unit at any figure size),
+ * drawing costs at most a few ten thousand segments, and the readout still
+ * uses every corner. */
+static void
+thin_steps (Item *item)
+{
+  double x_min = G_MAXDOUBLE, x_max = -G_MAXDOUBLE, y_min = G_MAXDOUBLE, y_max = -G_MAXDOUBLE;
+  double tol_x, tol_y, last_x = 0, last_y = 0;
+  gboolean have = FALSE;
+  guint k = 0;
+
+  if (item->n <= CLS_PLOT_MAX_DRAWN)
+    return;
+
+  for (guint i = 0; i < item->n; i++)
+    if (isfinite (item->x[i]) && isfinite (item->y[i]))
+      {
+        x_min = MIN (x_min, item->x[i]);
+        x_max = MAX (x_max, item->x[i]);
+        y_min = MIN (y_min, item->y[i]);
+        y_max = MAX (y_max, item->y[i]);
+      }
+  tol_x = (x_max - x_min) / CLS_PLOT_MAX_DRAWN;
+  tol_y = (y_max - y_min) / CLS_PLOT_MAX_DRAWN;
+
+  item->draw_x = g_new (double, item->n);
+  item->draw_y = g_new (double, item->n);
+  for (guint i = 0; i < item->n; i++)
+    {
+      gboolean finite = isfinite (item->x[i]) && isfinite (item->y[i]);
+
+      /* Keep breaks, the points around them and the last point. */
+      if (!finite || !have || i + 1 == item->n || !isfinite (item->y[i + 1]) ||
+          far_enough (item->x[i], item->y[i], last_x, last_y, tol_x, tol_y))
+        {
+          item->draw_x[k] = item->x[i];
+          item->draw_y[k] = item->y[i];
+          k++;
+          last_x = item->x[i];
+          last_y = item->y[i];
+        }
+      have = finite;
+    }
+  item->n_draw = k;
+}
+
 /**
  * cls_plot_add_line:
  * @self: a plot
@@ -715,7 +782,10 @@ cls_plot_add_step (ClsPlot      *self,
                    const double *y,
                    guint         n)
 {
-  return add_item (self, ITEM_STEP, ink, n, x, n, y, NULL);
+  guint i = add_item (self, ITEM_STEP, ink, n, x, n, y, NULL);
+
+  thin_steps (get_item (self, i));
+  return i;
 }
 
 /**
@@ -1355,49 +1425,46 @@ item_line_width (const Painter *p,
 }
 
 /* Adds a polyline (or the corners of a step function) to the path, leaving
- * out points that land within half a device unit of the last one drawn, so
- * that a curve of 10^5 points costs a few thousand segments. */
+ * out points that land within half a device unit of the last one drawn. */
 static void
 path_points (cairo_t           *cr,
              const ClsPlotArea *area,
              const Item        *item)
 {
+  const double *xs = item->draw_x != NULL ? item->draw_x : item->x;
+  const double *ys = item->draw_y != NULL ? item->draw_y : item->y;
+  guint n = item->draw_x != NULL ? item->n_draw : item->n;
   gboolean open = FALSE;
   double last_x = 0, last_y = 0, prev_y = 0;
 
-  for (guint i = 0; i < item->n; i++)
+  for (guint i = 0; i < n; i++)
     {
       double dx, dy;
 
-      if (!isfinite (item->x[i]) || !isfinite (item->y[i]))
+      if (!isfinite (xs[i]) || !isfinite (ys[i]))
         {
           open = FALSE;
           continue;
         }
 
-      cls_plot_data_to_device (area, item->x[i], item->y[i], &dx, &dy);
+      cls_plot_data_to_device (area, xs[i], ys[i], &dx, &dy);
       if (!open)
         {
           cairo_move_to (cr, dx, dy);
           open = TRUE;
         }
+      else if (i + 1 < n && !far_enough (dx, dy, last_x, last_y, 0.5, 0.5))
+        {
+          prev_y = dy;  /* a step's level, taken up by the next corner drawn */
+          continue;
+        }
       else if (item->kind == ITEM_STEP)
         {
-          if (fabs (dx - last_x) >= 0.5 || fabs (dy - last_y) >= 0.5 || i + 1 == item->n)
-            {
-              cairo_line_to (cr, dx, prev_y);
-              cairo_line_to (cr, dx, dy);
-            }
-          else
-            {
-              prev_y = dy;
-              continue;
-            }
+          cairo_line_to (cr, dx, prev_y);
+          cairo_line_to (cr, dx, dy);
         }
-      else if (fabs (dx - last_x) >= 0.5 || fabs (dy - last_y) >= 0.5 || i + 1 == item->n)
-        cairo_line_to (cr, dx, dy);
       else
-        continue;
+        cairo_line_to (cr, dx, dy);
 
       last_x = dx;
       last_y = dy;

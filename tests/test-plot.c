@@ -416,6 +416,26 @@ test_loss_points (void)
 
       g_assert_cmpfloat (cls_case_fnr (summary, NULL, 1 - mid), ==, fnr[k]);
     }
+
+  /* A value map (normalisation) that halves every value moves the corners,
+   * not the counts. */
+  {
+    ClsValueMap map = { 0, 2, TRUE };
+    g_autofree double *t2 = NULL;
+    g_autofree double *fnr2 = NULL;
+    guint n2;
+
+    cls_plot_panel_loss_points (summary, &map, &t2, &fnr2, &n2);
+    g_assert_cmpuint (n2, ==, 5);
+    g_assert_cmpfloat (t2[0], ==, 0);
+    g_assert_cmpfloat (fnr2[0], ==, 1);          /* nothing reaches 1 */
+    g_assert_cmpfloat (t2[1], ==, 0.5);          /* the 1s map to 0.5 */
+    g_assert_cmpfloat (fnr2[1], ==, 5.0 / 7);
+    g_assert_cmpfloat_with_epsilon (t2[2], 0.65, 1e-12);
+    g_assert_cmpfloat (fnr2[2], ==, 2.0 / 7);
+    g_assert_cmpfloat (t2[4], ==, 1);
+    g_assert_cmpfloat (fnr2[4], ==, 0);
+  }
 }
 
 static void
@@ -504,6 +524,50 @@ test_loss_hover (void)
   /* Outside the data area: nothing. */
   g_assert_false (cls_plot_pick (plot, &img.area, 1, 1, &hit));
   g_assert_null (hit.text);
+}
+
+/* A curve of 60000 corners is thinned for drawing, but is still drawn where
+ * the data say and read out from every corner. */
+static void
+test_loss_many_corners (void)
+{
+  const guint g = 60000;
+  g_autofree double *probs = g_new (double, g);
+  g_autofree guint8 *lesion = g_new (guint8, g);
+  g_autoptr(ClsCaseSummary) summary = NULL;
+  g_autoptr(ClsPlot) plot = NULL;
+  g_auto(Image) img = { 0 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) cls_test_seed ());
+
+  for (guint i = 0; i < g; i++)
+    {
+      /* FNR(t) = (1 - t)^2 roughly: dense and curved */
+      probs[i] = (float) sqrt (g_rand_double (rand));
+      lesion[i] = 1;
+    }
+  summary = cls_test_summary_new ("many", probs, lesion, g);
+  plot = cls_plot_panel_loss (summary, CLS_NORMALIZE_NONE, 0.1, NAN, NAN);
+  render (plot, FALSE, 1200, 900, &img);
+
+  for (guint k = 1; k < 10; k++)
+    {
+      double t = k / 10.0, dx, dy;
+      g_autofree char *expected = NULL;
+      g_autofree char *t_text = cls_plot_format_number (t + 0.001, 2);
+      g_autofree char *fnr = cls_plot_format_number (brute_fnr (probs, g, t + 0.001), 2);
+      ClsPlotHit hit;
+
+      to_device (&img, t, brute_fnr (probs, g, t), &dx, &dy);
+      g_assert_true (color_near (&img, dx, dy, img.style.fg));
+      to_device (&img, t, brute_fnr (probs, g, t) + 0.05, &dx, &dy);
+      g_assert_false (color_near (&img, dx, dy, img.style.fg));
+
+      to_device (&img, t + 0.001, brute_fnr (probs, g, t + 0.001), &dx, &dy);
+      g_assert_true (cls_plot_pick (plot, &img.area, dx, dy, &hit));
+      expected = g_strdup_printf ("t = %s, FNR = %s", t_text, fnr);
+      g_assert_cmpstr (hit.text, ==, expected);
+      cls_plot_hit_clear (&hit);
+    }
 }
 
 static void
@@ -1211,6 +1275,7 @@ main (int   argc,
   g_test_add_func ("/plot/loss/points", test_loss_points);
   g_test_add_func ("/plot/loss/panel", test_loss_panel);
   g_test_add_func ("/plot/loss/hover", test_loss_hover);
+  g_test_add_func ("/plot/loss/many-corners", test_loss_many_corners);
   g_test_add_func ("/plot/loss/empty-case", test_loss_empty_case);
   g_test_add_func ("/plot/thresholds/panel", test_thresholds_panel);
   g_test_add_func ("/plot/thresholds/from-calibration", test_thresholds_from_calibration);
