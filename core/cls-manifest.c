@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -361,12 +362,28 @@ cls_manifest_load (const char  *path,
   GStatBuf st;
   gsize length;
 
-  if (g_stat (path, &st) == 0 && st.st_size > MAX_MANIFEST_BYTES)
+  /* Devices and pipes are refused before they are opened: reading
+   * /dev/zero never ends and opening a FIFO waits for a writer. */
+  if (g_stat (path, &st) == 0)
     {
-      g_set_error (error, CLS_ERROR, CLS_ERROR_TOO_LARGE,
-                   _("%s: %" G_GINT64_FORMAT " bytes is too large for a manifest"),
-                   path, (gint64) st.st_size);
-      return NULL;
+      if (S_ISDIR (st.st_mode))
+        {
+          g_set_error (error, CLS_ERROR, CLS_ERROR_IO, _("%s: is a folder, not a file"), path);
+          return NULL;
+        }
+      if (!S_ISREG (st.st_mode))
+        {
+          g_set_error (error, CLS_ERROR, CLS_ERROR_IO,
+                       _("%s: is not a regular file; a manifest must be a CSV file"), path);
+          return NULL;
+        }
+      if (st.st_size > MAX_MANIFEST_BYTES)
+        {
+          g_set_error (error, CLS_ERROR, CLS_ERROR_TOO_LARGE,
+                       _("%s: %" G_GINT64_FORMAT " bytes is too large for a manifest"),
+                       path, (gint64) st.st_size);
+          return NULL;
+        }
     }
 
   if (!g_file_get_contents (path, &contents, &length, &local_error))

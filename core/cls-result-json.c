@@ -6,8 +6,11 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "cls-error.h"
@@ -247,12 +250,158 @@ cls_evaluation_to_json (const ClsEvaluation *evaluation,
   return cls_json_writer_finish (w);
 }
 
+/* A calibration document is a few kilobytes; anything much larger is not one. */
+#define MAX_CALIBRATION_FILE_BYTES (16u * 1024u * 1024u)
+
+/* Reads the small regular file @path whole. Devices, pipes and folders are
+ * refused before they are opened: reading /dev/zero never ends and opening a
+ * FIFO waits for a writer. */
+static char *
+read_small_file (const char  *path,
+                 gsize       *length,
+                 GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *contents = NULL;
+  GStatBuf st;
+
+  if (g_stat (path, &st) == 0)
+    {
+      if (S_ISDIR (st.st_mode))
+        {
+          g_set_error (error, CLS_ERROR, CLS_ERROR_IO, _("%s: is a folder, not a file"), path);
+          return NULL;
+        }
+      if (!S_ISREG (st.st_mode))
+        {
+          g_set_error (error, CLS_ERROR, CLS_ERROR_IO, _("%s: is not a regular file"), path);
+          return NULL;
+        }
+      if (st.st_size > MAX_CALIBRATION_FILE_BYTES)
+        {
+          g_set_error (error, CLS_ERROR, CLS_ERROR_FORMAT,
+                       _("%s: not a calibration file: %" G_GINT64_FORMAT " bytes is far too large"),
+                       path, (gint64) st.st_size);
+          return NULL;
+        }
+    }
+
+  if (!g_file_get_contents (path, &contents, length, &local_error))
+    {
+      g_set_error (error, CLS_ERROR, CLS_ERROR_IO, "%s", local_error->message);
+      return NULL;
+    }
+  return contents;
+}
+
+/* Whether @text (@length bytes) holds one JSON value and nothing after it
+ * but white space. Two documents appended to one file (`>>`) would
+ * otherwise reach json-glib, whose parser leaks the second one (1.6). */
+static gboolean
+single_json_value (const char *text,
+                   gsize       length)
+{
+  gsize i = 0, start;
+
+  while (i < length && g_ascii_isspace (text[i]))
+    i++;
+  start = i;
+
+  if (i < length && (text[i] == '{' || text[i] == '[' || text[i] == '"'))
+    {
+      gboolean in_string = FALSE;
+      int depth = 0;
+
+      for (; i < length; i++)
+        {
+          char c = text[i];
+
+          if (in_string)
+            {
+              if (c == '\\')
+                i++;
+              else if (c == '"')
+                {
+                  in_string = FALSE;
+                  if (depth == 0)
+                    {
+                      i++;
+                      break;
+                    }
+                }
+            }
+          else if (c == '"')
+            in_string = TRUE;
+          else if (c == '{' || c == '[')
+            depth++;
+          else if ((c == '}' || c == ']') && --depth == 0)
+            {
+              i++;
+              break;
+            }
+        }
+    }
+  else
+    {
+      while (i < length && !g_ascii_isspace (text[i]) && text[i] != '{' && text[i] != '[' &&
+             text[i] != '"' && text[i] != '}' && text[i] != ']' && text[i] != ',')
+        i++;
+      if (i == start)
+        return TRUE;  /* not a value at all: json-glib says why */
+    }
+
+  for (; i < length; i++)
+    if (!g_ascii_isspace (text[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* The member @name of @obj when it holds a value of @type (a JSON number may
+ * be an integer where a double is asked for); NULL when it is absent or null.
+ * A member of another type is an error, not a silent default. */
+static gboolean
+optional_member (const char  *path,
+                 JsonObject  *obj,
+                 const char  *name,
+                 GType        type,
+                 JsonNode   **out,
+                 GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+  GType have;
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  have = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  if (have == type || (type == G_TYPE_DOUBLE && have == G_TYPE_INT64))
+    {
+      *out = node;
+      return TRUE;
+    }
+
+  if (type == G_TYPE_DOUBLE)
+    g_set_error (error, CLS_ERROR, CLS_ERROR_FORMAT,
+                 _("%s: not a calibration file: “%s” is not a number"), path, name);
+  else if (type == G_TYPE_BOOLEAN)
+    g_set_error (error, CLS_ERROR, CLS_ERROR_FORMAT,
+                 _("%s: not a calibration file: “%s” is not true or false"), path, name);
+  else
+    g_set_error (error, CLS_ERROR, CLS_ERROR_FORMAT,
+                 _("%s: not a calibration file: “%s” is not text"), path, name);
+  return FALSE;
+}
+
 /**
  * cls_calibration_file_read:
  * @path: a document written by `cls calibrate --json` or the app
  * @out: (out caller-allocates): what `cls apply` needs; clear it with
  *   cls_calibration_file_clear()
  * @error: return location for a #GError
+ *
+ * Every member it uses is checked for its type; a missing optional member
+ * takes its default, a member of the wrong type is an error.
  *
  * Returns: %TRUE on success
  */
@@ -263,13 +412,26 @@ cls_calibration_file_read (const char          *path,
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
   JsonNode *root;
   JsonObject *obj;
-  JsonNode *cut;
+  JsonNode *cut, *float32, *t_hat, *feasible, *model, *normalize;
 
   memset (out, 0, sizeof *out);
 
-  if (!json_parser_load_from_file (parser, path, &local_error))
+  contents = read_small_file (path, &length, error);
+  if (contents == NULL)
+    return FALSE;
+
+  if (!single_json_value (contents, length))
+    {
+      g_set_error (error, CLS_ERROR, CLS_ERROR_FORMAT,
+                   _("%s: not a calibration file: it holds more than one JSON document"), path);
+      return FALSE;
+    }
+
+  if (!json_parser_load_from_data (parser, contents, (gssize) length, &local_error))
     {
       g_set_error (error, CLS_ERROR, CLS_ERROR_FORMAT,
                    _("%s: not a calibration file: %s"), path, local_error->message);
@@ -285,10 +447,15 @@ cls_calibration_file_read (const char          *path,
     }
   obj = json_node_get_object (root);
 
-  cut = json_object_get_member (obj, "probability_cut");
-  if (cut == NULL || !JSON_NODE_HOLDS_VALUE (cut) ||
-      (json_node_get_value_type (cut) != G_TYPE_DOUBLE &&
-       json_node_get_value_type (cut) != G_TYPE_INT64))
+  if (!optional_member (path, obj, "probability_cut", G_TYPE_DOUBLE, &cut, error) ||
+      !optional_member (path, obj, "float32", G_TYPE_BOOLEAN, &float32, error) ||
+      !optional_member (path, obj, "t_hat", G_TYPE_DOUBLE, &t_hat, error) ||
+      !optional_member (path, obj, "feasible", G_TYPE_BOOLEAN, &feasible, error) ||
+      !optional_member (path, obj, "model", G_TYPE_STRING, &model, error) ||
+      !optional_member (path, obj, "normalize", G_TYPE_STRING, &normalize, error))
+    return FALSE;
+
+  if (cut == NULL)
     {
       g_set_error (error, CLS_ERROR, CLS_ERROR_FORMAT,
                    _("%s: not a calibration file: no numeric “probability_cut”"), path);
@@ -296,7 +463,7 @@ cls_calibration_file_read (const char          *path,
     }
 
   out->cut = json_node_get_double (cut);
-  if (json_object_get_boolean_member_with_default (obj, "float32", FALSE))
+  if (float32 != NULL && json_node_get_boolean (float32))
     out->cut = (double) (float) out->cut;  /* printed as the shortest float32 decimal */
 
   if (!(out->cut >= 0.0 && out->cut <= 1.0))
@@ -306,21 +473,18 @@ cls_calibration_file_read (const char          *path,
       return FALSE;
     }
 
-  out->t_hat = json_object_get_double_member_with_default (obj, "t_hat", 1.0 - out->cut);
-  out->feasible = json_object_get_boolean_member_with_default (obj, "feasible", TRUE);
-  out->model = g_strdup (json_object_get_string_member_with_default (obj, "model", NULL));
+  out->t_hat = t_hat != NULL ? json_node_get_double (t_hat) : 1.0 - out->cut;
+  out->feasible = feasible != NULL ? json_node_get_boolean (feasible) : TRUE;
+  out->model = model != NULL ? g_strdup (json_node_get_string (model)) : NULL;
   out->normalize = CLS_NORMALIZE_NONE;
-  {
-    const char *normalize = json_object_get_string_member_with_default (obj, "normalize", "none");
-
-    if (!cls_normalize_from_string (normalize, &out->normalize))
-      {
-        g_set_error (error, CLS_ERROR, CLS_ERROR_FORMAT,
-                     _("%s: unknown normalisation “%s”"), path, normalize);
-        cls_calibration_file_clear (out);
-        return FALSE;
-      }
-  }
+  if (normalize != NULL &&
+      !cls_normalize_from_string (json_node_get_string (normalize), &out->normalize))
+    {
+      g_set_error (error, CLS_ERROR, CLS_ERROR_FORMAT,
+                   _("%s: unknown normalisation “%s”"), path, json_node_get_string (normalize));
+      cls_calibration_file_clear (out);
+      return FALSE;
+    }
 
   return TRUE;
 }
