@@ -99,8 +99,8 @@ cls_explain_details (ClsSession *session)
 
   return g_strdup_printf (_("Each of the n = %u calibration cases has a critical threshold t_i: "
                             "the smallest t whose mask {p ≥ 1 − t} misses at most ε of its lesion. "
-                            "t̂ = %.4f is the k = %" G_GUINT64_FORMAT "-th smallest t_i, so a new "
-                            "case’s mask is every voxel with probability at least %.6g. The "
+                            "t̂ = %.4f is the k-th smallest t_i with k = %" G_GUINT64_FORMAT ", so a "
+                            "new case’s mask is every voxel with probability at least %.6g. The "
                             "guarantee holds on average over calibration sets drawn like this "
                             "one, for new cases from the same source."),
                           cls_calibration_get_n (cal), cls_calibration_get_t_hat (cal),

@@ -498,15 +498,25 @@ cls_plots_panel_init (ClsPlotsPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+
+  /* Short tabs, so that all six fit beside the case list; the tooltip
+   * has the figure's full name. */
+  static const char *tabs[N_PANELS] = {
+    N_("Loss"), "t<sub>i</sub>", N_("ECR–α"), N_("PC–α"), "FNR", N_("ECR–fraction"),
+  };
+
   for (guint i = 0; i < N_PANELS; i++)
     {
-      g_autofree char *tab = g_strdup_printf ("(%c) %s", 'a' + i, cls_plot_panel_get_name (i));
+      g_autofree char *tab = g_strdup_printf ("(%c) %s", 'a' + i, g_dgettext (GETTEXT_PACKAGE, tabs[i]));
       GtkWidget *view = cls_plot_view_new ();
+      GtkWidget *label = gtk_label_new (NULL);
 
       gtk_widget_set_hexpand (view, TRUE);
       gtk_widget_set_vexpand (view, TRUE);
       self->views[i] = view;
-      gtk_notebook_append_page (self->notebook, view, gtk_label_new (tab));
+      gtk_label_set_markup (GTK_LABEL (label), tab);
+      gtk_widget_set_tooltip_text (label, cls_plot_panel_get_name (i));
+      gtk_notebook_append_page (self->notebook, view, label);
       set_plot (self, i, message_plot (i, _("No dataset is open.")));
     }
 

@@ -6,10 +6,10 @@
  * Layout (GtkPaned everywhere, positions kept in GSettings):
  *
  *   ┌ header: Open · title/subtitle · Export · menu ──────────────────┐
- *   │ parameters │ case list │ slice views (tri-planar)               │
- *   │ + summary  ├───────────┴────────────────────────────────────────┤
- *   │            │ plots (a)–(f)                                      │
- *   └────────────┴────────────────────────────────────────────────────┘
+ *   │ parameters │ slice views (tri-planar)                           │
+ *   │ + summary  ├───────────┬────────────────────────────────────────┤
+ *   │            │ case list │ plots (a)–(f)                          │
+ *   └────────────┴───────────┴────────────────────────────────────────┘
  *
  * The window owns the session (dataset, calibration, current case) and
  * hands it to its panels; every panel follows the session's signals. The
