@@ -8,6 +8,10 @@
  * the distinct values of the map with their counts: exact for every c, and
  * small because real maps hold few distinct values (exact zeros outside the
  * body, float16 logits from mixed-precision inference).
+ *
+ * Values are kept as float32 when every one of them is a float32 (4 bytes
+ * each, and exact), and as doubles otherwise; counts take 4 bytes when the
+ * total fits.
  */
 #pragma once
 
@@ -44,10 +48,21 @@ cls_value_map_apply (const ClsValueMap *map,
   return map->scale > 0 ? (v - map->offset) / map->scale : 0.0;
 }
 
+static inline gboolean
+cls_value_map_is_identity (const ClsValueMap *map)
+{
+  return map == NULL || !map->active;
+}
+
 ClsCountIndexBuilder *cls_count_index_builder_new      (void);
 void                  cls_count_index_builder_add      (ClsCountIndexBuilder *self,
                                                         const double         *values,
                                                         gsize                 n);
+void                  cls_count_index_builder_add_floats (ClsCountIndexBuilder *self,
+                                                        const float          *values,
+                                                        gsize                 n);
+void                  cls_count_index_builder_add_zeros (ClsCountIndexBuilder *self,
+                                                        guint64               n);
 ClsCountIndex        *cls_count_index_builder_finish   (ClsCountIndexBuilder *self);
 void                  cls_count_index_builder_free     (ClsCountIndexBuilder *self);
 
@@ -62,11 +77,46 @@ double                cls_count_index_get_value        (const ClsCountIndex  *se
                                                         gsize                 i);
 guint64               cls_count_index_get_count        (const ClsCountIndex  *self,
                                                         gsize                 i);
+gboolean              cls_count_index_is_float32       (const ClsCountIndex  *self);
 gsize                 cls_count_index_get_memory_size  (const ClsCountIndex  *self);
 
 guint64               cls_count_index_count_at_least   (const ClsCountIndex  *self,
                                                         const ClsValueMap    *map,
                                                         double                cut);
+gsize                 cls_count_index_lower_bound      (const ClsCountIndex  *self,
+                                                        const ClsValueMap    *map,
+                                                        double                cut,
+                                                        gsize                 from);
+guint64               cls_count_index_get_count_from   (const ClsCountIndex  *self,
+                                                        gsize                 i);
+
+/**
+ * ClsSortedTest:
+ * @CLS_FIRST_AT_LEAST: map(v) >= cut (an ascending array)
+ * @CLS_FIRST_BELOW: not map(v) >= cut (a descending array: the index is how
+ *   many values are at least the cut)
+ * @CLS_FIRST_NOT_ABOVE: not map(v) > cut (a descending array: the index is
+ *   how many values are above the cut)
+ *
+ * What cls_sorted_first() looks for.
+ */
+typedef enum {
+  CLS_FIRST_AT_LEAST,
+  CLS_FIRST_BELOW,
+  CLS_FIRST_NOT_ABOVE,
+} ClsSortedTest;
+
+gsize                 cls_sorted_first                 (gconstpointer         values,
+                                                        gboolean              wide,
+                                                        gsize                 n,
+                                                        ClsSortedTest         test,
+                                                        const ClsValueMap    *map,
+                                                        double                cut,
+                                                        gsize                 from);
+void                  cls_sort_probabilities           (gpointer              values,
+                                                        gsize                 n,
+                                                        gboolean              wide,
+                                                        gboolean              descending);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ClsCountIndex, cls_count_index_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ClsCountIndexBuilder, cls_count_index_builder_free)
