@@ -11,10 +11,12 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cls-calibration.h"
 #include "cls-error.h"
 #include "cls-summary.h"
 
 #define CHUNK 65536
+#define BLOCK 16
 #define GRID_TOLERANCE_MM 1e-3
 #define MAX_REPORTED_LABELS 5
 
@@ -25,11 +27,15 @@ struct _ClsCaseSummary
   char          *model;
   guint64        n_voxels;
   guint64        n_lesion;
-  double        *lesion_desc;  /* sorted from largest */
+  gboolean       wide;            /* lesion values are doubles (else floats) */
+  gpointer       lesion;          /* sorted from largest */
+  double        *lesion_doubles;  /* for cls_case_summary_get_lesion_probs(), made on demand */
   ClsCountIndex *counts;
   double         min;
   double         max;
   gboolean       float32;
+  guint64        found_fixed;     /* lesion voxels with p >= CLS_FIXED_CUT */
+  guint64        pos_fixed;       /* voxels with p >= CLS_FIXED_CUT */
 };
 
 void
@@ -40,24 +46,41 @@ cls_summary_options_init (ClsSummaryOptions *options)
   options->channel = -1;
 }
 
-static int
-compare_desc (const void *a,
-              const void *b)
+static inline double
+lesion_at (const ClsCaseSummary *self,
+           guint64               i)
 {
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x < y) - (x > y);
+  return self->wide ? ((const double *) self->lesion)[i] : (double) ((const float *) self->lesion)[i];
 }
 
-static gboolean
-all_float32 (const double *v,
-             gsize         n)
+/* Takes @lesion (sorted from largest) and @counts. */
+static ClsCaseSummary *
+summary_new (const char    *case_id,
+             const char    *model,
+             guint64        n_voxels,
+             gpointer       lesion,
+             gboolean       wide,
+             guint64        n_lesion,
+             ClsCountIndex *counts)
 {
-  for (gsize i = 0; i < n; i++)
-    if ((double) (float) v[i] != v[i])
-      return FALSE;
-  return TRUE;
+  ClsCaseSummary *self = g_new0 (ClsCaseSummary, 1);
+  gsize nd = cls_count_index_get_n_distinct (counts);
+
+  g_ref_count_init (&self->ref_count);
+  self->case_id = g_strdup (case_id);
+  self->model = g_strdup (model);
+  self->n_voxels = n_voxels;
+  self->n_lesion = n_lesion;
+  self->wide = wide;
+  self->lesion = lesion;
+  self->counts = counts;
+  self->min = nd > 0 ? cls_count_index_get_value (counts, 0) : 0.0;
+  self->max = nd > 0 ? cls_count_index_get_value (counts, nd - 1) : 0.0;
+  self->float32 = !wide && cls_count_index_is_float32 (counts);
+  self->found_fixed = cls_sorted_first (lesion, wide, n_lesion, CLS_FIRST_BELOW, NULL, CLS_FIXED_CUT, 0);
+  self->pos_fixed = cls_count_index_count_at_least (counts, NULL, CLS_FIXED_CUT);
+
+  return self;
 }
 
 /**
@@ -69,7 +92,8 @@ all_float32 (const double *v,
  * @n_lesion: how many
  * @counts: (transfer full): the count index of all @n_voxels probabilities
  *
- * Builds a summary from its parts (tests, benchmarks, summary files).
+ * Builds a summary from its parts (tests, benchmarks). Lesion probabilities
+ * that are all float32 values are kept in 4 bytes each.
  *
  * Returns: (transfer full): the summary
  */
@@ -81,30 +105,68 @@ cls_case_summary_new (const char    *case_id,
                       guint64        n_lesion,
                       ClsCountIndex *counts)
 {
-  ClsCaseSummary *self = g_new0 (ClsCaseSummary, 1);
-  gsize nd = cls_count_index_get_n_distinct (counts);
+  gboolean narrow = TRUE;
+  gpointer lesion;
 
-  g_ref_count_init (&self->ref_count);
-  self->case_id = g_strdup (case_id);
-  self->model = g_strdup (model);
-  self->n_voxels = n_voxels;
-  self->n_lesion = n_lesion;
-  self->lesion_desc = g_new (double, MAX (n_lesion, 1));
-  if (n_lesion > 0)
-    memcpy (self->lesion_desc, lesion_probs, n_lesion * sizeof (double));
-  qsort (self->lesion_desc, n_lesion, sizeof (double), compare_desc);
-  self->counts = counts;
-  self->min = nd > 0 ? cls_count_index_get_value (counts, 0) : 0.0;
-  self->max = nd > 0 ? cls_count_index_get_value (counts, nd - 1) : 0.0;
+  for (guint64 i = 0; narrow && i < n_lesion; i++)
+    narrow = (double) (float) lesion_probs[i] == lesion_probs[i] || isnan (lesion_probs[i]);
 
-  self->float32 = all_float32 (self->lesion_desc, n_lesion);
-  for (gsize i = 0; self->float32 && i < nd; i++)
+  if (narrow)
     {
-      double v = cls_count_index_get_value (counts, i);
-      self->float32 = (double) (float) v == v;
+      float *f = g_new (float, MAX (n_lesion, 1));
+
+      for (guint64 i = 0; i < n_lesion; i++)
+        f[i] = (float) lesion_probs[i];
+      lesion = f;
+    }
+  else
+    lesion = g_memdup2 (lesion_probs, MAX (n_lesion, 1) * sizeof (double));
+
+  cls_sort_probabilities (lesion, n_lesion, !narrow, TRUE);
+  return summary_new (case_id, model, n_voxels, lesion, !narrow, n_lesion, counts);
+}
+
+/**
+ * cls_case_summary_new_sorted:
+ * @case_id: the case
+ * @model: the model
+ * @n_voxels: voxels in the volume
+ * @lesion: (transfer full): the lesion probabilities sorted from largest,
+ *   allocated with g_malloc(): floats, or doubles when @wide
+ * @wide: whether @lesion holds doubles
+ * @n_lesion: how many
+ * @counts: (transfer full): the count index of all @n_voxels probabilities
+ *
+ * Builds a summary from parts that are already in order (summary files).
+ *
+ * Returns: (transfer full) (nullable): the summary, or %NULL (and @lesion
+ *   and @counts freed) when @lesion is not sorted from largest
+ */
+ClsCaseSummary *
+cls_case_summary_new_sorted (const char    *case_id,
+                             const char    *model,
+                             guint64        n_voxels,
+                             gpointer       lesion,
+                             gboolean       wide,
+                             guint64        n_lesion,
+                             ClsCountIndex *counts)
+{
+  for (guint64 i = 1; i < n_lesion; i++)
+    {
+      double a = wide ? ((double *) lesion)[i - 1] : ((float *) lesion)[i - 1];
+      double b = wide ? ((double *) lesion)[i] : ((float *) lesion)[i];
+
+      if (!(a >= b))
+        {
+          g_free (lesion);
+          cls_count_index_free (counts);
+          g_return_val_if_reached (NULL);
+        }
     }
 
-  return self;
+  if (lesion == NULL)
+    lesion = g_malloc (sizeof (double));
+  return summary_new (case_id, model, n_voxels, lesion, wide, n_lesion, counts);
 }
 
 static char *
@@ -168,6 +230,308 @@ check_grids (const char       *case_id,
   return TRUE;
 }
 
+/* Scanning the voxels
+ * -------------------
+ *
+ * One pass over the map and the label: values that are not probabilities
+ * and label values that are neither 0 nor 1 are counted for the message;
+ * exact zeros are only counted; every other value goes to the count index
+ * builder; lesion voxels' values are collected. The common case, a float32
+ * map with a uint8 label, is read straight from the volumes' memory, 16
+ * voxels at a time when they are all background zeros; anything else is
+ * converted chunk by chunk. */
+
+typedef struct {
+  const ClsSummaryOptions *options;
+  ClsCountIndexBuilder    *builder;
+  GArray                  *lesion;    /* floats, or doubles when wide */
+  gboolean                 wide;
+  guint64                  n_nan;
+  guint64                  n_below;
+  guint64                  n_above;
+  guint64                  n_odd_labels;
+  double                   odd_labels[MAX_REPORTED_LABELS];
+  guint                    n_odd_distinct;
+} Scan;
+
+static void
+note_odd_label (Scan   *scan,
+                double  l)
+{
+  gboolean seen = FALSE;
+
+  scan->n_odd_labels++;
+  for (guint k = 0; k < scan->n_odd_distinct; k++)
+    seen |= (scan->odd_labels[k] == l || (isnan (l) && isnan (scan->odd_labels[k])));
+  if (!seen && scan->n_odd_distinct < MAX_REPORTED_LABELS)
+    scan->odd_labels[scan->n_odd_distinct++] = l;
+}
+
+static void
+note_bad_probability (Scan   *scan,
+                      double  p)
+{
+  if (isnan (p) || isinf (p))
+    scan->n_nan++;
+  else if (p < 0)
+    scan->n_below++;
+  else
+    scan->n_above++;
+}
+
+/* Whether label value @l marks a lesion; notes a value that is neither 0
+ * nor 1 when the user did not say which value marks the lesion. */
+static inline gboolean
+label_is_lesion (Scan   *scan,
+                 double  l)
+{
+  if (scan->options->label_value_set)
+    return l == scan->options->label_value;
+  if (l == 1.0)
+    return TRUE;
+  if (G_UNLIKELY (l != 0.0))
+    note_odd_label (scan, l);
+  return FALSE;
+}
+
+/* Any map, any label: through doubles, as the values are defined. */
+static void
+scan_generic (Scan            *scan,
+              const ClsVolume *prob,
+              guint            channel,
+              const ClsVolume *label,
+              guint64          n)
+{
+  g_autofree double *pbuf = g_new (double, CHUNK);
+  g_autofree double *lbuf = g_new (double, CHUNK);
+
+  for (guint64 first = 0; first < n; first += CHUNK)
+    {
+      gsize m = (gsize) MIN ((guint64) CHUNK, n - first);
+      gsize ok = 0;
+
+      cls_volume_read_doubles (prob, channel, first, m, pbuf);
+      cls_volume_read_doubles (label, 0, first, m, lbuf);
+
+      if (scan->options->logits)
+        for (gsize i = 0; i < m; i++)
+          pbuf[i] = 1.0 / (1.0 + exp (-pbuf[i]));
+
+      for (gsize i = 0; i < m; i++)
+        {
+          double p = pbuf[i];
+
+          if (G_UNLIKELY (!(p >= 0.0 && p <= 1.0)))
+            {
+              note_bad_probability (scan, p);
+              continue;
+            }
+
+          /* -0.0 is 0; keep one zero. */
+          pbuf[ok++] = p == 0.0 ? 0.0 : p;
+          if (label_is_lesion (scan, lbuf[i]))
+            g_array_append_val (scan->lesion, p);
+        }
+
+      cls_count_index_builder_add (scan->builder, pbuf, ok);
+    }
+}
+
+#define ONE_BITS 0x3f800000u   /* 1.0f */
+#define SIGN_BIT 0x80000000u
+
+static inline float
+bits_float (guint32 b)
+{
+  float f;
+  memcpy (&f, &b, sizeof f);
+  return f;
+}
+
+static void
+note_bad_bits (Scan    *scan,
+               guint32  b)
+{
+  note_bad_probability (scan, bits_float (b));
+}
+
+/* A float32 map without scaling, read in place. @classes holds per voxel
+ * the label byte; @lesion_byte (0..255, or -1 for none) marks the lesion;
+ * other non-zero bytes are noted as odd label values when @note_odd. */
+static void
+scan_float32 (Scan          *scan,
+              const guint32 *bits,
+              const guint8  *classes,
+              guint64        n,
+              int            lesion_byte,
+              gboolean       note_odd)
+{
+  g_autofree float *values = g_new (float, CHUNK);
+  gboolean skip_blocks = lesion_byte != 0;
+
+  for (guint64 first = 0; first < n; first += CHUNK)
+    {
+      gsize m = (gsize) MIN ((guint64) CHUNK, n - first);
+      const guint32 *p = bits + first;
+      const guint8 *l = classes + first;
+      guint64 zeros = 0;
+      gsize nv = 0;
+
+      for (gsize i = 0; i < m;)
+        {
+          gsize end = MIN (i + BLOCK, m);
+
+          if (skip_blocks && end - i == BLOCK)
+            {
+              guint32 any = 0, labels = 0, top = 0;
+
+              for (gsize j = 0; j < BLOCK; j++)
+                {
+                  any |= p[i + j];
+                  labels |= l[i + j];
+                  top = MAX (top, p[i + j]);
+                }
+              if ((any | labels) == 0)
+                {
+                  zeros += BLOCK;
+                  i = end;
+                  continue;
+                }
+              if (labels == 0 && top <= ONE_BITS)
+                {
+                  gsize nv0 = nv;
+
+                  /* Background probabilities, all valid: keep the non-zero ones. */
+                  for (gsize j = 0; j < BLOCK; j++)
+                    {
+                      values[nv] = bits_float (p[i + j]);
+                      nv += p[i + j] != 0;
+                    }
+                  zeros += BLOCK - (nv - nv0);
+                  i = end;
+                  continue;
+                }
+            }
+
+          for (; i < end; i++)
+            {
+              guint32 b = p[i];
+              int lv = l[i];
+
+              if (G_UNLIKELY (b > ONE_BITS))
+                {
+                  if (b != SIGN_BIT)
+                    {
+                      note_bad_bits (scan, b);
+                      continue;
+                    }
+                  b = 0;  /* -0.0 is 0 */
+                }
+
+              if (b != 0)
+                values[nv++] = bits_float (b);
+              else
+                zeros++;
+
+              if (lv == lesion_byte)
+                {
+                  float f = bits_float (b);
+                  g_array_append_val (scan->lesion, f);
+                }
+              else if (G_UNLIKELY (lv != 0) && note_odd)
+                note_odd_label (scan, lv);
+            }
+        }
+
+      cls_count_index_builder_add_zeros (scan->builder, zeros);
+      cls_count_index_builder_add_floats (scan->builder, values, nv);
+    }
+}
+
+/* Label bytes for scan_float32() from any label: 1 lesion, 0 not, 2 a value
+ * that is neither 0 nor 1 (noted here). */
+static guint8 *
+label_classes (Scan            *scan,
+               const ClsVolume *label,
+               guint64          n)
+{
+  g_autofree double *lbuf = g_new (double, CHUNK);
+  guint8 *classes = g_try_malloc (MAX (n, 1));
+
+  if (classes == NULL)
+    return NULL;
+
+  for (guint64 first = 0; first < n; first += CHUNK)
+    {
+      gsize m = (gsize) MIN ((guint64) CHUNK, n - first);
+
+      cls_volume_read_doubles (label, 0, first, m, lbuf);
+      for (gsize i = 0; i < m; i++)
+        {
+          guint64 odd_before = scan->n_odd_labels;
+
+          classes[first + i] = label_is_lesion (scan, lbuf[i]) ? 1 : scan->n_odd_labels != odd_before ? 2 : 0;
+        }
+    }
+
+  return classes;
+}
+
+static gboolean
+is_plain (const ClsVolume *v,
+          ClsDatatype      type)
+{
+  return cls_volume_get_datatype (v) == type && !cls_volume_get_scaling (v, NULL, NULL);
+}
+
+static void
+scan_volumes (Scan            *scan,
+              const ClsVolume *prob,
+              guint            channel,
+              const ClsVolume *label,
+              guint64          n)
+{
+  const ClsSummaryOptions *o = scan->options;
+  const guint32 *bits;
+  g_autofree guint8 *classes = NULL;
+
+  if (!is_plain (prob, CLS_DATATYPE_FLOAT32) || o->logits)
+    {
+      scan->wide = TRUE;
+      g_array_unref (scan->lesion);
+      scan->lesion = g_array_new (FALSE, FALSE, sizeof (double));
+      scan_generic (scan, prob, channel, label, n);
+      return;
+    }
+
+  bits = (const guint32 *) cls_volume_get_data ((ClsVolume *) prob) + (guint64) channel * n;
+
+  if (is_plain (label, CLS_DATATYPE_UINT8))
+    {
+      const guint8 *bytes = cls_volume_get_data ((ClsVolume *) label);
+      int lesion_byte = 1;
+
+      if (o->label_value_set)
+        lesion_byte = o->label_value >= 0 && o->label_value <= 255 &&
+                      o->label_value == floor (o->label_value) ? (int) o->label_value : -1;
+      scan_float32 (scan, bits, bytes, n, lesion_byte, !o->label_value_set);
+      return;
+    }
+
+  classes = label_classes (scan, label, n);
+  if (classes == NULL)
+    {
+      /* No room for a byte per voxel: the slow way. */
+      scan->n_odd_labels = scan->n_odd_distinct = 0;
+      scan->wide = TRUE;
+      g_array_unref (scan->lesion);
+      scan->lesion = g_array_new (FALSE, FALSE, sizeof (double));
+      scan_generic (scan, prob, channel, label, n);
+      return;
+    }
+  scan_float32 (scan, bits, classes, n, 1, FALSE);
+}
+
 /**
  * cls_case_summary_new_from_volumes:
  * @case_id: the case, for messages
@@ -191,15 +555,13 @@ cls_case_summary_new_from_volumes (const char               *case_id,
                                    GError                  **error)
 {
   g_autoptr(ClsCountIndexBuilder) builder = NULL;
-  g_autofree double *pbuf = NULL;
-  g_autofree double *lbuf = NULL;
   g_autoptr(GArray) lesion = NULL;
   ClsSummaryOptions defaults;
-  guint64 n, n_nan = 0, n_below = 0, n_above = 0, n_odd_labels = 0;
-  double odd_labels[MAX_REPORTED_LABELS];
-  guint n_odd_distinct = 0;
+  Scan scan = { 0 };
+  guint64 n;
   guint channel;
-  ClsCaseSummary *self;
+  gpointer data;
+  guint64 g;
 
   if (options == NULL)
     {
@@ -245,108 +607,61 @@ cls_case_summary_new_from_volumes (const char               *case_id,
 
   n = cls_volume_get_n_voxels (prob);
   builder = cls_count_index_builder_new ();
-  pbuf = g_new (double, CHUNK);
-  lbuf = g_new (double, CHUNK);
-  lesion = g_array_new (FALSE, FALSE, sizeof (double));
+  scan.options = options;
+  scan.builder = builder;
+  scan.lesion = g_array_new (FALSE, FALSE, sizeof (float));
+  scan_volumes (&scan, prob, channel, label, n);
+  lesion = scan.lesion;
 
-  for (guint64 first = 0; first < n; first += CHUNK)
-    {
-      gsize m = (gsize) MIN ((guint64) CHUNK, n - first);
-      gsize ok = 0;
-
-      cls_volume_read_doubles (prob, channel, first, m, pbuf);
-      cls_volume_read_doubles (label, 0, first, m, lbuf);
-
-      if (options->logits)
-        for (gsize i = 0; i < m; i++)
-          pbuf[i] = 1.0 / (1.0 + exp (-pbuf[i]));
-
-      for (gsize i = 0; i < m; i++)
-        {
-          double p = pbuf[i];
-          double l = lbuf[i];
-
-          if (G_UNLIKELY (!(p >= 0.0 && p <= 1.0)))
-            {
-              if (isnan (p) || isinf (p))
-                n_nan++;
-              else if (p < 0)
-                n_below++;
-              else
-                n_above++;
-              continue;
-            }
-
-          /* -0.0 is 0; keep one zero. */
-          pbuf[ok++] = p == 0.0 ? 0.0 : p;
-
-          if (options->label_value_set)
-            {
-              if (l == options->label_value)
-                g_array_append_val (lesion, p);
-            }
-          else if (l == 1.0)
-            g_array_append_val (lesion, p);
-          else if (G_UNLIKELY (l != 0.0))
-            {
-              gboolean seen = FALSE;
-
-              n_odd_labels++;
-              for (guint k = 0; k < n_odd_distinct; k++)
-                seen |= (odd_labels[k] == l || (isnan (l) && isnan (odd_labels[k])));
-              if (!seen && n_odd_distinct < MAX_REPORTED_LABELS)
-                odd_labels[n_odd_distinct++] = l;
-            }
-        }
-
-      cls_count_index_builder_add (builder, pbuf, ok);
-    }
-
-  if (n_nan + n_below + n_above > 0)
+  if (scan.n_nan + scan.n_below + scan.n_above > 0)
     {
       g_autoptr(GString) what = g_string_new (NULL);
 
-      if (n_nan > 0)
-        g_string_append_printf (what, _("%" G_GUINT64_FORMAT " NaN or infinite"), n_nan);
-      if (n_below > 0)
+      if (scan.n_nan > 0)
+        g_string_append_printf (what, _("%" G_GUINT64_FORMAT " NaN or infinite"), scan.n_nan);
+      if (scan.n_below > 0)
         g_string_append_printf (what, "%s" "%" G_GUINT64_FORMAT " %s", what->len ? ", " : "",
-                                n_below, _("below 0"));
-      if (n_above > 0)
+                                scan.n_below, _("below 0"));
+      if (scan.n_above > 0)
         g_string_append_printf (what, "%s" "%" G_GUINT64_FORMAT " %s", what->len ? ", " : "",
-                                n_above, _("above 1"));
+                                scan.n_above, _("above 1"));
 
       g_set_error (error, CLS_ERROR, CLS_ERROR_BAD_PROBABILITY,
                    _("%s: the probability map %s has %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
                      " voxels that are not probabilities (%s); probabilities must lie in [0, 1]%s"),
-                   case_id, cls_volume_get_path (prob), n_nan + n_below + n_above, n,
+                   case_id, cls_volume_get_path (prob), scan.n_nan + scan.n_below + scan.n_above, n,
                    what->str,
                    options->logits ? "" : _(" (if the map holds logits, use --logits)"));
       return NULL;
     }
 
-  if (n_odd_labels > 0)
+  if (scan.n_odd_labels > 0)
     {
       g_autoptr(GString) values = g_string_new (NULL);
 
-      for (guint k = 0; k < n_odd_distinct; k++)
+      for (guint k = 0; k < scan.n_odd_distinct; k++)
         {
           char buf[G_ASCII_DTOSTR_BUF_SIZE];
           g_string_append_printf (values, "%s%s", k ? ", " : "",
-                                  g_ascii_formatd (buf, sizeof buf, "%g", odd_labels[k]));
+                                  g_ascii_formatd (buf, sizeof buf, "%g", scan.odd_labels[k]));
         }
 
       g_set_error (error, CLS_ERROR, CLS_ERROR_BAD_LABEL,
                    _("%s: the label %s has %" G_GUINT64_FORMAT " voxels with values other than 0 and 1 "
                      "(%s%s); say which value marks the lesion with --label-value"),
-                   case_id, cls_volume_get_path (label), n_odd_labels, values->str,
-                   n_odd_distinct == MAX_REPORTED_LABELS ? ", …" : "");
+                   case_id, cls_volume_get_path (label), scan.n_odd_labels, values->str,
+                   scan.n_odd_distinct == MAX_REPORTED_LABELS ? ", …" : "");
       return NULL;
     }
 
-  self = cls_case_summary_new (case_id, model, n,
-                               (const double *) (gpointer) lesion->data, lesion->len,
-                               cls_count_index_builder_finish (builder));
-  return self;
+  if (scan.wide)
+    return cls_case_summary_new (case_id, model, n, (const double *) (gpointer) lesion->data,
+                                 lesion->len, cls_count_index_builder_finish (builder));
+
+  g = lesion->len;
+  data = g_array_free (g_steal_pointer (&lesion), FALSE);
+  cls_sort_probabilities (data, g, FALSE, TRUE);
+  return summary_new (case_id, model, n, data, FALSE, g, cls_count_index_builder_finish (builder));
 }
 
 ClsCaseSummary *
@@ -365,7 +680,8 @@ cls_case_summary_unref (ClsCaseSummary *self)
 
   g_free (self->case_id);
   g_free (self->model);
-  g_free (self->lesion_desc);
+  g_free (self->lesion);
+  g_free (self->lesion_doubles);
   cls_count_index_free (self->counts);
   g_free (self);
 }
@@ -398,12 +714,44 @@ cls_case_summary_get_n_lesion (const ClsCaseSummary *self)
  * cls_case_summary_get_lesion_probs:
  * @self: a summary
  *
+ * The lesion probabilities as doubles. Float32 values are kept in 4 bytes
+ * each; the first call makes (and keeps) a copy as doubles.
+ *
  * Returns: (array) (transfer none): the lesion probabilities, largest first
  */
 const double *
 cls_case_summary_get_lesion_probs (const ClsCaseSummary *self)
 {
-  return self->lesion_desc;
+  ClsCaseSummary *mutable = (ClsCaseSummary *) self;
+
+  if (self->wide)
+    return self->lesion;
+
+  if (g_once_init_enter (&mutable->lesion_doubles))
+    {
+      double *d = g_new (double, MAX (self->n_lesion, 1));
+
+      for (guint64 i = 0; i < self->n_lesion; i++)
+        d[i] = ((const float *) self->lesion)[i];
+      g_once_init_leave (&mutable->lesion_doubles, d);
+    }
+
+  return self->lesion_doubles;
+}
+
+/**
+ * cls_case_summary_get_lesion_data:
+ * @self: a summary
+ * @wide: (out): whether the values are doubles (else floats)
+ *
+ * Returns: (transfer none): the lesion probabilities as stored, largest first
+ */
+gconstpointer
+cls_case_summary_get_lesion_data (const ClsCaseSummary *self,
+                                  gboolean             *wide)
+{
+  *wide = self->wide;
+  return self->lesion;
 }
 
 const ClsCountIndex *
@@ -440,7 +788,8 @@ cls_case_summary_is_float32 (const ClsCaseSummary *self)
 gsize
 cls_case_summary_get_memory_size (const ClsCaseSummary *self)
 {
-  return sizeof *self + MAX (self->n_lesion, 1) * sizeof (double) +
+  return sizeof *self + MAX (self->n_lesion, 1) * (self->wide ? sizeof (double) : sizeof (float)) +
+         (self->lesion_doubles != NULL ? self->n_lesion * sizeof (double) : 0) +
          cls_count_index_get_memory_size (self->counts);
 }
 
@@ -477,7 +826,7 @@ cls_case_summary_lesion_value (const ClsCaseSummary *self,
 {
   g_return_val_if_fail (rank >= 1 && rank <= self->n_lesion, NAN);
 
-  return cls_value_map_apply (map, self->lesion_desc[rank - 1]);
+  return cls_value_map_apply (map, lesion_at (self, rank - 1));
 }
 
 /**
@@ -493,19 +842,31 @@ cls_case_summary_lesion_at_least (const ClsCaseSummary *self,
                                   const ClsValueMap    *map,
                                   double                cut)
 {
-  guint64 lo = 0, hi = self->n_lesion;
+  if (cut == CLS_FIXED_CUT && cls_value_map_is_identity (map))
+    return self->found_fixed;
+  return cls_sorted_first (self->lesion, self->wide, self->n_lesion, CLS_FIRST_BELOW, map, cut, 0);
+}
 
-  while (lo < hi)
-    {
-      guint64 mid = lo + (hi - lo) / 2;
-
-      if (cls_value_map_apply (map, self->lesion_desc[mid]) >= cut)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-
-  return lo;
+/**
+ * cls_case_summary_lesion_at_least_from:
+ * @self: a summary
+ * @map: (nullable): value map
+ * @cut: a probability cut
+ * @from: a number of lesion voxels known to have p >= @cut (0 if unknown)
+ *
+ * Like cls_case_summary_lesion_at_least(), searching onwards from @from: a
+ * cut that moved down a little costs a few probes.
+ *
+ * Returns: how many lesion voxels have p >= @cut
+ */
+guint64
+cls_case_summary_lesion_at_least_from (const ClsCaseSummary *self,
+                                       const ClsValueMap    *map,
+                                       double                cut,
+                                       guint64               from)
+{
+  return cls_sorted_first (self->lesion, self->wide, self->n_lesion, CLS_FIRST_BELOW, map, cut,
+                           MIN (from, self->n_lesion));
 }
 
 /**
@@ -522,19 +883,7 @@ cls_case_summary_lesion_above (const ClsCaseSummary *self,
                                const ClsValueMap    *map,
                                double                cut)
 {
-  guint64 lo = 0, hi = self->n_lesion;
-
-  while (lo < hi)
-    {
-      guint64 mid = lo + (hi - lo) / 2;
-
-      if (cls_value_map_apply (map, self->lesion_desc[mid]) > cut)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-
-  return lo;
+  return cls_sorted_first (self->lesion, self->wide, self->n_lesion, CLS_FIRST_NOT_ABOVE, map, cut, 0);
 }
 
 /**
@@ -550,5 +899,7 @@ cls_case_summary_voxels_at_least (const ClsCaseSummary *self,
                                   const ClsValueMap    *map,
                                   double                cut)
 {
+  if (cut == CLS_FIXED_CUT && cls_value_map_is_identity (map))
+    return self->pos_fixed;
   return cls_count_index_count_at_least (self->counts, map, cut);
 }

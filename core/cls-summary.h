@@ -57,6 +57,13 @@ ClsCaseSummary      *cls_case_summary_new               (const char             
                                                          const double            *lesion_probs,
                                                          guint64                  n_lesion,
                                                          ClsCountIndex           *counts);
+ClsCaseSummary      *cls_case_summary_new_sorted        (const char              *case_id,
+                                                         const char              *model,
+                                                         guint64                  n_voxels,
+                                                         gpointer                 lesion,
+                                                         gboolean                 wide,
+                                                         guint64                  n_lesion,
+                                                         ClsCountIndex           *counts);
 ClsCaseSummary      *cls_case_summary_ref               (ClsCaseSummary          *self);
 void                 cls_case_summary_unref             (ClsCaseSummary          *self);
 
@@ -65,6 +72,8 @@ const char          *cls_case_summary_get_model         (const ClsCaseSummary   
 guint64              cls_case_summary_get_n_voxels      (const ClsCaseSummary    *self);
 guint64              cls_case_summary_get_n_lesion      (const ClsCaseSummary    *self);
 const double        *cls_case_summary_get_lesion_probs  (const ClsCaseSummary    *self);
+gconstpointer        cls_case_summary_get_lesion_data   (const ClsCaseSummary    *self,
+                                                         gboolean                *wide);
 const ClsCountIndex *cls_case_summary_get_counts        (const ClsCaseSummary    *self);
 double               cls_case_summary_get_min           (const ClsCaseSummary    *self);
 double               cls_case_summary_get_max           (const ClsCaseSummary    *self);
@@ -80,6 +89,10 @@ double               cls_case_summary_lesion_value      (const ClsCaseSummary   
 guint64              cls_case_summary_lesion_at_least   (const ClsCaseSummary    *self,
                                                          const ClsValueMap       *map,
                                                          double                   cut);
+guint64              cls_case_summary_lesion_at_least_from (const ClsCaseSummary *self,
+                                                         const ClsValueMap       *map,
+                                                         double                   cut,
+                                                         guint64                  from);
 guint64              cls_case_summary_lesion_above      (const ClsCaseSummary    *self,
                                                          const ClsValueMap       *map,
                                                          double                   cut);
