@@ -741,9 +741,11 @@ cls_dataset_load (ClsDataset            *self,
   n_threads = options->n_threads > 0 ? options->n_threads : g_get_num_processors ();
   n_threads = CLAMP (n_threads, 1, MAX (n, 1));
 
-  for (guint t = 1; t < n_threads; t++)
+  /* Workers only, not this thread: each keeps the memory of its last
+   * volumes for the next ones (see cls-volume.c), and gives it back when
+   * it ends, with the load. */
+  for (guint t = 0; t < n_threads; t++)
     g_ptr_array_add (threads, g_thread_new ("cls-load", load_worker, &job));
-  load_worker (&job);
   for (guint t = 0; t < threads->len; t++)
     g_thread_join (threads->pdata[t]);
 

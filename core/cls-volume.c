@@ -62,6 +62,7 @@ struct _ClsVolume
   double           slope;
   double           inter;
   guint8          *block;             /* the allocation that holds the voxels */
+  gsize            block_size;
   guint8          *data;              /* voxels, native byte order, x fastest */
   gsize            data_size;
 };
@@ -1065,6 +1066,115 @@ explain_gzip_failure (const char    *path,
   inflateEnd (&z);
 }
 
+/* Reusing memory
+ * --------------
+ *
+ * Loading a dataset reads volume after volume of much the same size. Fresh
+ * memory for each costs a page fault per 4 KiB and the kernel's zeroing,
+ * about as much time as decompressing the data. So a thread keeps the few
+ * large blocks it freed last (voxels, compressed input) and its next reads
+ * take them. They are freed when the thread ends: the dataset loader's
+ * worker threads end with the load. */
+
+#define SPARE_MIN_BYTES ((gsize) 1 << 20)
+#define SPARE_SLOTS     3
+
+typedef struct {
+  guint8 *block;
+  gsize   size;
+} Spare;
+
+typedef struct {
+  Spare slot[SPARE_SLOTS];
+} SpareCache;
+
+static void
+spare_cache_free (gpointer data)
+{
+  SpareCache *cache = data;
+
+  for (guint i = 0; i < SPARE_SLOTS; i++)
+    g_free (cache->slot[i].block);
+  g_free (cache);
+}
+
+static GPrivate spare_cache = G_PRIVATE_INIT (spare_cache_free);
+
+/* Returns @size bytes (uninitialised) or NULL; *@allocated is what to give
+ * block_free(). */
+static guint8 *
+block_alloc (gsize  size,
+             gsize *allocated)
+{
+  SpareCache *cache = g_private_get (&spare_cache);
+  int best = -1;
+
+  if (size < SPARE_MIN_BYTES)
+    {
+      *allocated = size;
+      return g_try_malloc (MAX (size, 1));
+    }
+
+  for (guint i = 0; cache != NULL && i < SPARE_SLOTS; i++)
+    {
+      const Spare *s = &cache->slot[i];
+
+      if (s->block != NULL && s->size >= size && s->size / 4 <= size &&
+          (best < 0 || s->size < cache->slot[best].size))
+        best = (int) i;
+    }
+
+  if (best >= 0)
+    {
+      guint8 *block = cache->slot[best].block;
+
+      *allocated = cache->slot[best].size;
+      cache->slot[best].block = NULL;
+      cache->slot[best].size = 0;
+      return block;
+    }
+
+  /* A little room, so that the next file of about this size fits. */
+  *allocated = size + size / 8;
+  return g_try_malloc (*allocated);
+}
+
+static void
+block_free (guint8 *block,
+            gsize   size)
+{
+  SpareCache *cache;
+  guint smallest = 0;
+
+  if (block == NULL)
+    return;
+  if (size < SPARE_MIN_BYTES)
+    {
+      g_free (block);
+      return;
+    }
+
+  cache = g_private_get (&spare_cache);
+  if (cache == NULL)
+    {
+      cache = g_new0 (SpareCache, 1);
+      g_private_set (&spare_cache, cache);
+    }
+
+  /* Keep the largest blocks. */
+  for (guint i = 0; i < SPARE_SLOTS; i++)
+    if (cache->slot[i].size < cache->slot[smallest].size)
+      smallest = i;
+  if (cache->slot[smallest].block != NULL && cache->slot[smallest].size >= size)
+    {
+      g_free (block);
+      return;
+    }
+  g_free (cache->slot[smallest].block);
+  cache->slot[smallest].block = block;
+  cache->slot[smallest].size = size;
+}
+
 /* Decompresses the whole gzip file @fd into @out, which must come out exactly
  * @expected bytes long (@vox_offset + @data_bytes). */
 static gboolean
@@ -1076,14 +1186,15 @@ gunzip_exact (int                 fd,
               guint8             *out,
               GError            **error)
 {
-  g_autofree guint8 *in = NULL;
+  guint8 *in = NULL;
+  gsize in_allocated = 0;
   struct libdeflate_decompressor *d = NULL;
   gsize expected = (gsize) (vox_offset + data_bytes);
   gsize in_len = (gsize) st->st_size;
   gsize got, pos_in = 0, pos_out = 0;
   gboolean ok = FALSE;
 
-  in = g_try_malloc (MAX (in_len, 1));
+  in = block_alloc (in_len, &in_allocated);
   if (in == NULL)
     {
       g_autofree char *s = format_bytes (in_len);
@@ -1092,14 +1203,14 @@ gunzip_exact (int                 fd,
       return FALSE;
     }
   if (!read_at (fd, path, 0, in, in_len, &got, error))
-    return FALSE;
+    goto out;
   in_len = got;
 
   d = libdeflate_alloc_decompressor ();
   if (d == NULL)
     {
       set_error (error, CLS_ERROR_IO, path, _("cannot start decompression"));
-      return FALSE;
+      goto out;
     }
 
   while (pos_in < in_len)
@@ -1156,7 +1267,9 @@ gunzip_exact (int                 fd,
   ok = TRUE;
 
 out:
-  libdeflate_free_decompressor (d);
+  if (d != NULL)
+    libdeflate_free_decompressor (d);
+  block_free (in, in_allocated);
   return ok;
 }
 
@@ -1344,7 +1457,7 @@ cls_volume_clear (gpointer data)
 
   g_free (self->path);
   g_free (self->affine_warning);
-  g_free (self->block);
+  block_free (self->block, self->block_size);
 }
 
 static ClsVolume *
@@ -1401,7 +1514,7 @@ load_voxels (ClsVolume          *self,
       gsize total = (gsize) (h->vox_offset + h->data_bytes);
       gsize pad;
 
-      self->block = g_try_malloc (total + DATA_ALIGNMENT);
+      self->block = block_alloc (total + DATA_ALIGNMENT, &self->block_size);
       if (self->block == NULL)
         goto no_memory;
 
@@ -1415,7 +1528,7 @@ load_voxels (ClsVolume          *self,
     {
       gsize got;
 
-      self->block = g_try_malloc (MAX (h->data_bytes, 1));
+      self->block = block_alloc (h->data_bytes, &self->block_size);
       if (self->block == NULL)
         goto no_memory;
       if (!read_at (fd, path, h->vox_offset, self->block, h->data_bytes, &got, error))
@@ -1692,6 +1805,7 @@ cls_volume_new (const gint64  dims[3],
   self->slope = 1.0;
   self->inter = 0.0;
   self->block = g_malloc0 (MAX (total, 1));
+  self->block_size = 0;  /* never reused: it may be small, and it is freed with g_free() */
   self->data = self->block;
   self->data_size = total;
 
