@@ -79,6 +79,8 @@ rebuild_recent_menu (ClsApplication *self)
                                                g_variant_new_string (recent[i]));
       g_menu_append_item (self->recent_menu, item);
     }
+  if (recent[0] == NULL)
+    g_menu_append (self->recent_menu, _("No Recent Datasets"), "app.no-recent");
 }
 
 /**

@@ -215,9 +215,9 @@ on_loaded (GObject      *object,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_autofree char *primary = g_strdup_printf (_("Could not open “%s”"), path);
-          g_autofree char *secondary = g_strdup_printf ("%s\n\n%s", path, error->message);
 
-          cls_application_show_error (GTK_WINDOW (self), primary, secondary);
+          /* The core's messages name the file at fault. */
+          cls_application_show_error (GTK_WINDOW (self), primary, error->message);
         }
       update_actions (self);
       return;

@@ -14,10 +14,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "cls-case-row.h"
 #include "cls-demo.h"
+#include "cls-error.h"
+#include "cls-export.h"
 #include "cls-test-util.h"
 #include "cls-window.h"
 
@@ -346,6 +349,71 @@ test_one_case (void)
   cls_test_rm_rf (dir);
 }
 
+/* Masks are {p >= ĉ} voxel for voxel, land where asked, and never on an
+ * input of the dataset. */
+static void
+test_export_masks (void)
+{
+  ClsWindow *window = open_window (demo_dir);
+  ClsSession *session = cls_window_get_session (window);
+  g_autofree char *out = cls_test_make_tmpdir ();
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(ClsVolume) mask = NULL;
+  g_autoptr(GError) error = NULL;
+  ClsVolume *prob;
+  ClsDataset *dataset;
+  double cut;
+  guint64 n;
+  g_autofree double *p = NULL;
+  g_autofree double *m = NULL;
+  GStatBuf before, after;
+  const char *input;
+
+  set_epsilon_alpha (window, 0.2, 0.2);
+  while (cls_session_get_case_loading (session))
+    g_main_context_iteration (NULL, TRUE);
+  prob = cls_session_get_prob (session);
+  g_assert_nonnull (prob);
+  cut = cls_calibration_get_cut (cls_session_get_calibration (session));
+
+  name = cls_export_mask_name (cls_session_get_case_id (session));
+  g_assert_true (g_str_has_suffix (name, "_mask.nii.gz"));
+  path = g_build_filename (out, name, NULL);
+  g_assert_true (cls_export_check_target (session, path, &error));
+  g_assert_true (cls_export_write_mask (prob, cut, path, &error));
+  g_assert_no_error (error);
+
+  mask = cls_volume_read (path, NULL, &error);
+  g_assert_no_error (error);
+  n = cls_volume_get_n_voxels (prob);
+  g_assert_cmpuint (cls_volume_get_n_voxels (mask), ==, n);
+  p = g_new (double, n);
+  m = g_new (double, n);
+  cls_volume_read_doubles (prob, 0, 0, n, p);
+  cls_volume_read_doubles (mask, 0, 0, n, m);
+  for (guint64 i = 0; i < n; i++)
+    g_assert_cmpfloat (m[i], ==, p[i] >= cut ? 1.0 : 0.0);
+
+  /* An input is refused and stays as it was. */
+  dataset = cls_session_get_dataset (session);
+  input = cls_dataset_get_label_path (dataset, 0);
+  g_assert_cmpint (g_stat (input, &before), ==, 0);
+  g_assert_false (cls_export_check_target (session, input, &error));
+  g_assert_error (error, CLS_ERROR, CLS_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, input));
+  g_clear_error (&error);
+  input = cls_dataset_get_prob_path (dataset, cls_session_get_model (session), 1);
+  g_assert_false (cls_export_check_target (session, input, &error));
+  g_clear_error (&error);
+  g_assert_cmpint (g_stat (cls_dataset_get_label_path (dataset, 0), &after), ==, 0);
+  g_assert_cmpint (before.st_mtime, ==, after.st_mtime);
+  g_assert_cmpint (before.st_size, ==, after.st_size);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  cls_test_rm_rf (out);
+}
+
 /* Not a timed test: it reports how long a slider move takes on 1,000
  * cases (calibration, 100 splits, the rows, the panels), and checks that
  * the numbers are still right. */
@@ -456,6 +524,7 @@ main (int   argc,
   g_test_add_func ("/window/violating-filter", test_violating_filter);
   g_test_add_func ("/window/rows-and-selection", test_rows_and_selection);
   g_test_add_func ("/window/one-case", test_one_case);
+  g_test_add_func ("/window/export-masks", test_export_masks);
   g_test_add_func ("/window/thousand-cases", test_thousand_cases);
 
   status = g_test_run ();
