@@ -61,46 +61,86 @@ const int OVERLAY_MISSED     = 8;
 const int OVERLAY_HEATMAP    = 16;
 const int OVERLAY_CROSSHAIR  = 32;
 
-const int SET_FIXED      = 0;
-const int SET_CALIBRATED = 1;
-const int SET_TRUTH      = 2;
-
 bool
 inside (ivec3 index)
 {
   return all (greaterThanEqual (index, ivec3 (0))) && all (lessThan (index, u_dims));
 }
 
-bool
-in_set (int which, ivec3 index)
+float
+prob_at (ivec3 index)
 {
-  if (!inside (index))
-    return false;
-  if (which == SET_TRUTH)
-    return texelFetch (u_label, index, 0).r != 0u;
-
-  float p = texelFetch (u_prob, index, 0).r;
-  return which == SET_FIXED ? p >= 0.5 : p >= u_cut;
+  return (u_sources & SOURCE_PROB) != 0 ? texelFetch (u_prob, index, 0).r : 0.0;
 }
 
-/* Whether the fragment lies within u_line pixels of an edge between the
- * voxel and an in-plane neighbour that disagree about the set. */
+/* The label is read only when an overlay needs it. */
 bool
-on_boundary (int which, ivec3 index, vec3 frac)
+truth_at (ivec3 index)
 {
-  bool here = in_set (which, index);
+  if ((u_sources & SOURCE_LABEL) == 0 || (u_overlays & (OVERLAY_TRUTH | OVERLAY_MISSED)) == 0)
+    return false;
+  return texelFetch (u_label, index, 0).r != 0u;
+}
+
+/* Membership in the three sets that can be outlined: x, the 0.5 mask;
+ * y, the calibrated mask; z, the ground truth. */
+bvec3
+sets_of (float p,
+         bool  truth)
+{
+  bool has_prob = (u_sources & SOURCE_PROB) != 0;
+
+  return bvec3 (has_prob && p >= 0.5, has_prob && p >= u_cut, truth);
+}
+
+/* Nothing is in any set outside the volume. */
+bvec3
+sets_at (ivec3 index)
+{
+  if (!inside (index))
+    return bvec3 (false);
+  return sets_of (prob_at (index), truth_at (index));
+}
+
+bvec3
+either (bvec3 a,
+        bvec3 b)
+{
+  return bvec3 (a.x || b.x, a.y || b.y, a.z || b.z);
+}
+
+bvec3
+both (bvec3 a,
+      bvec3 b)
+{
+  return bvec3 (a.x && b.x, a.y && b.y, a.z && b.z);
+}
+
+/* Which of the @wanted sets have an edge within u_line pixels of the
+ * fragment: an edge between the voxel and an in-plane neighbour that
+ * disagree. A neighbour is read once for all three sets, and only when
+ * the fragment is near the edge it shares with it. */
+bvec3
+boundaries (ivec3 index,
+            vec3  frac,
+            bvec3 here,
+            bvec3 wanted)
+{
+  bvec3 edge = bvec3 (false);
   float th = dot (frac, vec3 (u_axis_h));
   float tv = dot (frac, vec3 (u_axis_v));
 
-  if ((0.5 - th) * u_px_per_voxel.x < u_line && in_set (which, index + u_axis_h) != here)
-    return true;
-  if ((0.5 + th) * u_px_per_voxel.x < u_line && in_set (which, index - u_axis_h) != here)
-    return true;
-  if ((0.5 - tv) * u_px_per_voxel.y < u_line && in_set (which, index + u_axis_v) != here)
-    return true;
-  if ((0.5 + tv) * u_px_per_voxel.y < u_line && in_set (which, index - u_axis_v) != here)
-    return true;
-  return false;
+  if (!any (wanted))
+    return edge;
+  if ((0.5 - th) * u_px_per_voxel.x < u_line)
+    edge = either (edge, notEqual (sets_at (index + u_axis_h), here));
+  if ((0.5 + th) * u_px_per_voxel.x < u_line)
+    edge = either (edge, notEqual (sets_at (index - u_axis_h), here));
+  if ((0.5 - tv) * u_px_per_voxel.y < u_line)
+    edge = either (edge, notEqual (sets_at (index + u_axis_v), here));
+  if ((0.5 + tv) * u_px_per_voxel.y < u_line)
+    edge = either (edge, notEqual (sets_at (index - u_axis_v), here));
+  return both (edge, wanted);
 }
 
 /* Viridis at five stops, linearly between them. */
@@ -130,13 +170,18 @@ blend (vec3 below, vec4 color, float opacity)
 }
 
 vec3
-shade_voxel (ivec3 index, vec3 frac)
+shade_voxel (ivec3 index,
+             vec3  frac)
 {
   bool has_image = (u_sources & SOURCE_IMAGE) != 0;
   bool has_prob = (u_sources & SOURCE_PROB) != 0;
-  bool has_label = (u_sources & SOURCE_LABEL) != 0;
-  float p = has_prob ? texelFetch (u_prob, index, 0).r : 0.0;
-  bool truth = has_label && texelFetch (u_label, index, 0).r != 0u;
+  float p = prob_at (index);
+  bvec3 here = sets_of (p, truth_at (index));
+  bool show_fixed = (u_overlays & OVERLAY_FIXED) != 0;
+  bool show_calibrated = (u_overlays & OVERLAY_CALIBRATED) != 0;
+  bvec3 outlined = bvec3 (u_outline && show_fixed, u_outline && show_calibrated,
+                          (u_overlays & OVERLAY_TRUTH) != 0);
+  bvec3 edges;
   vec3 color;
 
   /* Without an image the probability map is the picture, 0 black, 1 white. */
@@ -149,42 +194,33 @@ shade_voxel (ivec3 index, vec3 frac)
   else
     color = vec3 (clamp (p, 0.0, 1.0));
 
-  if (has_prob)
+  if (has_prob && (u_overlays & OVERLAY_HEATMAP) != 0)
+    color = mix (color, viridis (p), u_opacity * smoothstep (0.0, 0.1, p));
+
+  /* The two masks are upper sets of the same map, so one holds the other:
+   * where both hold, the smaller one's colour wins and the ring between
+   * them keeps the larger one's. */
+  if (!u_outline)
     {
-      bool show_fixed = (u_overlays & OVERLAY_FIXED) != 0;
-      bool show_calibrated = (u_overlays & OVERLAY_CALIBRATED) != 0;
-      bool in_fixed = show_fixed && p >= 0.5;
-      bool in_calibrated = show_calibrated && p >= u_cut;
+      bool in_fixed = show_fixed && here.x;
+      bool in_calibrated = show_calibrated && here.y;
 
-      if ((u_overlays & OVERLAY_HEATMAP) != 0)
-        color = mix (color, viridis (p), u_opacity * smoothstep (0.0, 0.1, p));
-
-      /* The two masks are upper sets of the same map, so one holds the
-       * other: where both hold, the smaller one's colour wins and the ring
-       * between them keeps the larger one's. */
-      if (!u_outline)
-        {
-          bool fixed_smaller = u_cut <= 0.5;
-
-          if (in_fixed && (!in_calibrated || fixed_smaller))
-            color = blend (color, u_color_fixed, u_opacity);
-          else if (in_calibrated)
-            color = blend (color, u_color_calibrated, u_opacity);
-        }
-
-      if ((u_overlays & OVERLAY_MISSED) != 0 && truth && !(p >= u_cut))
-        color = blend (color, u_color_missed, u_opacity);
-
-      if (u_outline)
-        {
-          if (show_calibrated && on_boundary (SET_CALIBRATED, index, frac))
-            color = u_color_calibrated.rgb;
-          if (show_fixed && on_boundary (SET_FIXED, index, frac))
-            color = u_color_fixed.rgb;
-        }
+      if (in_fixed && (!in_calibrated || u_cut <= 0.5))
+        color = blend (color, u_color_fixed, u_opacity);
+      else if (in_calibrated)
+        color = blend (color, u_color_calibrated, u_opacity);
     }
 
-  if (has_label && (u_overlays & OVERLAY_TRUTH) != 0 && on_boundary (SET_TRUTH, index, frac))
+  /* Lesion voxels outside the calibrated mask: the false negatives at the cut. */
+  if ((u_overlays & OVERLAY_MISSED) != 0 && has_prob && here.z && !here.y)
+    color = blend (color, u_color_missed, u_opacity);
+
+  edges = boundaries (index, frac, here, outlined);
+  if (edges.y)
+    color = u_color_calibrated.rgb;
+  if (edges.x)
+    color = u_color_fixed.rgb;
+  if (edges.z)
     color = u_color_truth.rgb;
 
   return color;

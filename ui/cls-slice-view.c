@@ -797,6 +797,7 @@ slice_volumes_upload (ClsSliceVolumes  *self,
   GLint max_size = 0;
   int major, minor;
   gboolean ok = TRUE;
+  gint64 start;
 
   context = gdk_display_create_gl_context (gdk_gl_context_get_display (view_context), error);
   if (context == NULL)
@@ -826,6 +827,7 @@ slice_volumes_upload (ClsSliceVolumes  *self,
         return FALSE;
       }
 
+  start = g_get_monotonic_time ();
   glPixelStorei (GL_UNPACK_ALIGNMENT, 1);
   glGenTextures (N_TEXTURES, self->textures);
   for (int t = 0; t < N_TEXTURES && ok; t++)
@@ -842,6 +844,9 @@ slice_volumes_upload (ClsSliceVolumes  *self,
 
   /* Complete before another context samples them. */
   glFinish ();
+  g_debug ("Volume textures (%" G_GINT64_FORMAT " × %" G_GINT64_FORMAT " × %" G_GINT64_FORMAT
+           ") uploaded in %.0f ms", self->dims[0], self->dims[1], self->dims[2],
+           (double) (g_get_monotonic_time () - start) / 1000.0);
   self->gl_context = g_steal_pointer (&context);
   return TRUE;
 }
@@ -1798,6 +1803,15 @@ cls_slice_view_realize (GtkWidget *widget)
       return;
     }
 
+  {
+    GdkGLContext *context = gtk_gl_area_get_context (area);
+    int major, minor;
+
+    gdk_gl_context_get_version (context, &major, &minor);
+    g_debug ("%s view: OpenGL%s %d.%d", cls_slice_plane_get_label (self->plane),
+             gdk_gl_context_get_use_es (context) ? " ES" : "", major, minor);
+  }
+
   if (!build_program (self, &error))
     {
       set_message (self, error->message);
@@ -2129,29 +2143,28 @@ motion_cb (GtkEventControllerMotion *motion,
   self->pointer[1] = y;
 }
 
+/* Sets the zoom keeping the point at device pixel (px, py) where it is. */
 static void
-zoom_at (ClsSliceView *self,
-         double        factor,
-         double        x,
-         double        y)
+zoom_about (ClsSliceView *self,
+            double        zoom,
+            double        px,
+            double        py)
 {
-  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  double zoom = CLAMP (self->zoom * factor, ZOOM_MIN, ZOOM_MAX);
-  double px = x * scale, py = (gtk_widget_get_height (GTK_WIDGET (self)) - y) * scale;
   Layout before;
 
-  if (!widget_layout (self, &before) || zoom == self->zoom)
+  zoom = CLAMP (zoom, ZOOM_MIN, ZOOM_MAX);
+  if (zoom == self->zoom)
     return;
 
-  /* Keep the millimetre under the pointer where it is. */
-  {
-    double mm_x = (px - before.width / 2) / before.px_per_mm + self->pan[0];
-    double mm_y = (py - before.height / 2) / before.px_per_mm + self->pan[1];
-    double px_per_mm = before.px_per_mm * zoom / self->zoom;
+  if (widget_layout (self, &before))
+    {
+      double mm_x = (px - before.width / 2) / before.px_per_mm + self->pan[0];
+      double mm_y = (py - before.height / 2) / before.px_per_mm + self->pan[1];
+      double px_per_mm = before.px_per_mm * zoom / self->zoom;
 
-    self->pan[0] = mm_x - (px - before.width / 2) / px_per_mm;
-    self->pan[1] = mm_y - (py - before.height / 2) / px_per_mm;
-  }
+      self->pan[0] = mm_x - (px - before.width / 2) / px_per_mm;
+      self->pan[1] = mm_y - (py - before.height / 2) / px_per_mm;
+    }
   self->zoom = zoom;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
   queue_render (self);
@@ -2168,7 +2181,10 @@ scroll_cb (GtkEventControllerScroll *scroll,
 
   if ((state & GDK_CONTROL_MASK) != 0)
     {
-      zoom_at (self, pow (ZOOM_STEP, -dy), self->pointer[0], self->pointer[1]);
+      int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+
+      zoom_about (self, self->zoom * pow (ZOOM_STEP, -dy), self->pointer[0] * scale,
+                  (gtk_widget_get_height (GTK_WIDGET (self)) - self->pointer[1]) * scale);
       return TRUE;
     }
 
@@ -2329,12 +2345,30 @@ cls_slice_view_set_property (GObject      *object,
 }
 
 static void
+cls_slice_view_constructed (GObject *object)
+{
+  ClsSliceView *self = CLS_SLICE_VIEW (object);
+  g_autofree char *label = NULL;
+
+  G_OBJECT_CLASS (cls_slice_view_parent_class)->constructed (object);
+
+  label = g_strdup_printf (_("%s slice"), cls_slice_plane_get_label (self->plane));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Click to move the cursor; wheel or Page Up/Down: slice; arrows: cursor; "
+                                    "Ctrl+wheel: zoom; middle-drag: pan; right-drag: window/level"),
+                                  -1);
+}
+
+static void
 cls_slice_view_class_init (ClsSliceViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkGLAreaClass *area_class = GTK_GL_AREA_CLASS (klass);
 
+  object_class->constructed = cls_slice_view_constructed;
   object_class->dispose = cls_slice_view_dispose;
   object_class->finalize = cls_slice_view_finalize;
   object_class->get_property = cls_slice_view_get_property;
@@ -2572,20 +2606,21 @@ cls_slice_view_get_zoom (ClsSliceView *self)
 /**
  * cls_slice_view_set_zoom:
  * @self: a #ClsSliceView
- * @zoom: the zoom about the view's centre (1: the whole volume fits)
+ * @zoom: the zoom (1: the whole volume fits), about the cursor: the cursor
+ *   stays where it is on screen
  */
 void
 cls_slice_view_set_zoom (ClsSliceView *self,
                          double        zoom)
 {
+  Layout l;
+  double px = 0, py = 0;
+
   g_return_if_fail (CLS_IS_SLICE_VIEW (self));
 
-  zoom = CLAMP (zoom, ZOOM_MIN, ZOOM_MAX);
-  if (self->zoom == zoom)
-    return;
-  self->zoom = zoom;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
-  queue_render (self);
+  if (widget_layout (self, &l))
+    layout_from_voxel (&l, (double) self->cursor[l.axis_h], (double) self->cursor[l.axis_v], &px, &py);
+  zoom_about (self, zoom, px, py);
 }
 
 /**
@@ -2600,7 +2635,11 @@ cls_slice_view_reset_view (ClsSliceView *self)
   g_return_if_fail (CLS_IS_SLICE_VIEW (self));
 
   self->pan[0] = self->pan[1] = 0;
-  cls_slice_view_set_zoom (self, 1.0);
+  if (self->zoom != 1.0)
+    {
+      self->zoom = 1.0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+    }
   queue_render (self);
 }
 

@@ -228,8 +228,13 @@ view_message_cb (ClsSliceView *view,
                  GtkWidget    *label)
 {
   const char *message = cls_slice_view_get_message (view);
+  g_autofree char *markup = NULL;
 
-  gtk_label_set_text (GTK_LABEL (label), message != NULL ? message : "");
+  /* Light on the black of the view, whatever the theme. */
+  if (message != NULL)
+    markup = g_markup_printf_escaped ("<span foreground=\"white\" background=\"black\" bgalpha=\"70%%\">%s</span>",
+                                      message);
+  gtk_label_set_markup (GTK_LABEL (label), markup != NULL ? markup : "");
   gtk_widget_set_visible (label, message != NULL);
 }
 
@@ -282,6 +287,8 @@ make_cell (ClsTriPlanar  *self,
 
   message = edge_label (GTK_ALIGN_FILL, GTK_ALIGN_CENTER);
   gtk_label_set_wrap (GTK_LABEL (message), TRUE);
+  gtk_widget_set_margin_start (message, 28);
+  gtk_widget_set_margin_end (message, 28);
   gtk_label_set_justify (GTK_LABEL (message), GTK_JUSTIFY_CENTER);
   gtk_widget_set_visible (message, FALSE);
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), message);
