@@ -14,21 +14,21 @@
 
 #include "cls-slice-view.h"
 
-/* Whether GTK found a display; say why not. */
+/* Whether GTK found a display; say why not. GTK is initialised once: a
+ * second gtk_init_check() after a failed one is not safe. */
 static inline gboolean
 cls_slice_test_init_display (void)
 {
-  static gboolean environment_set = FALSE;
+  static int state = 0;   /* 0: not tried, 1: a display, -1: none */
 
-  /* A virtual X server has no session bus: no accessibility bus, no dconf. */
-  if (!environment_set)
+  if (state == 0)
     {
+      /* A virtual X server has no session bus: no accessibility bus, no dconf. */
       g_setenv ("GTK_A11Y", "none", FALSE);
       g_setenv ("GSETTINGS_BACKEND", "memory", FALSE);
-      environment_set = TRUE;
+      state = gtk_init_check () ? 1 : -1;
     }
-
-  if (gtk_init_check ())
+  if (state > 0)
     return TRUE;
   g_test_skip ("no display: run the app tests under xvfb-run");
   return FALSE;

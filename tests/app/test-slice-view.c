@@ -345,6 +345,53 @@ test_probability_without_image (void)
   assert_block_color (&fixture, &pixels, CERTAIN, CLS_OVERLAY_COLOR_MASK_FIXED);
 }
 
+/* Widget and voxel coordinates invert each other, with zoom and without. */
+static void
+test_mapping (void)
+{
+  g_auto(Fixture) fixture = { 0 };
+  gint64 cursor[3];
+  double before[2], after[2];
+
+  if (!fixture_show (&fixture, TRUE))
+    return;
+
+  for (double zoom = 1.0; zoom <= 4.0; zoom *= 2)
+    {
+      cls_slice_view_set_zoom (fixture.view, zoom);
+      for (gint64 j = 0; j < NY; j += 5)
+        for (gint64 i = 0; i < NX; i += 3)
+          {
+            double centre[3] = { (double) i, (double) j, SLICE };
+            gint64 back[3];
+            double x, y;
+
+            g_assert_true (cls_slice_view_voxel_to_widget (fixture.view, centre, &x, &y));
+            if (x < 0 || y < 0 || x >= gtk_widget_get_width (GTK_WIDGET (fixture.view)) ||
+                y >= gtk_widget_get_height (GTK_WIDGET (fixture.view)))
+              continue;
+            g_assert_true (cls_slice_view_widget_to_voxel (fixture.view, x, y, back));
+            g_assert_cmpint (back[0], ==, i);
+            g_assert_cmpint (back[1], ==, j);
+            g_assert_cmpint (back[2], ==, SLICE);
+          }
+    }
+
+  /* Zooming keeps the cursor where it is on screen. */
+  cls_slice_view_reset_view (fixture.view);
+  cls_slice_view_get_cursor (fixture.view, cursor);
+  {
+    double at[3] = { (double) cursor[0], (double) cursor[1], (double) cursor[2] };
+
+    cls_slice_view_voxel_to_widget (fixture.view, at, &before[0], &before[1]);
+    cls_slice_view_set_zoom (fixture.view, 3.0);
+    cls_slice_view_voxel_to_widget (fixture.view, at, &after[0], &after[1]);
+  }
+  g_assert_cmpfloat (fabs (after[0] - before[0]), <, 1e-6);
+  g_assert_cmpfloat (fabs (after[1] - before[1]), <, 1e-6);
+  g_assert_cmpfloat (cls_slice_view_get_zoom (fixture.view), ==, 3.0);
+}
+
 static void
 test_too_large_for_textures (void)
 {
@@ -375,6 +422,12 @@ test_too_large_for_textures (void)
   g_assert_nonnull (cls_slice_view_get_message (view));
   g_assert_nonnull (strstr (cls_slice_view_get_message (view), "65536"));
   gtk_window_destroy (window);
+}
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
 }
 
 static void
@@ -412,6 +465,24 @@ test_tri_planar (void)
       g_assert_cmpmem (cursor, sizeof cursor, index, sizeof index);
       g_assert_true (cls_slice_view_get_style (view) == cls_tri_planar_get_style (tri));
     }
+
+  /* A cursor moved in one view moves the others. */
+  {
+    ClsSliceView *coronal = cls_tri_planar_get_view (tri, CLS_SLICE_PLANE_CORONAL);
+    gint64 moved[3] = { 3, 2, 1 };
+    guint changes = 0;
+
+    g_signal_connect_swapped (tri, "cursor-changed", G_CALLBACK (count_cb), &changes);
+    cls_slice_view_set_cursor (coronal, moved);
+    g_signal_emit_by_name (coronal, "cursor-moved");
+    g_assert_cmpuint (changes, ==, 1);
+    cls_tri_planar_get_cursor (tri, cursor);
+    g_assert_cmpmem (cursor, sizeof cursor, moved, sizeof moved);
+    cls_slice_view_get_cursor (cls_tri_planar_get_view (tri, CLS_SLICE_PLANE_SAGITTAL), cursor);
+    g_assert_cmpmem (cursor, sizeof cursor, moved, sizeof moved);
+    g_assert_cmpmem (cls_tri_planar_get_readout (tri)->index, sizeof moved, moved, sizeof moved);
+    cls_tri_planar_set_cursor (tri, index);
+  }
 
   /* The readout: exact values, the masks compared in double. */
   cls_tri_planar_set_cut (tri, (double) 0.3f);
@@ -498,6 +569,7 @@ main (int   argc,
   g_test_add_func ("/slice-view/masks/opacity-visibility", test_opacity_and_visibility);
   g_test_add_func ("/slice-view/masks/outlines", test_outlines);
   g_test_add_func ("/slice-view/no-image", test_probability_without_image);
+  g_test_add_func ("/slice-view/mapping", test_mapping);
   g_test_add_func ("/slice-view/too-large", test_too_large_for_textures);
   g_test_add_func ("/slice-view/tri-planar", test_tri_planar);
 
