@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1859,6 +1860,19 @@ uniform_axis (GLint location,
   glUniform3fv (location, 1, v);
 }
 
+/* The nearest float: exact for a float32 map's cut (see
+ * cls_slice_style_set_cut()); beyond the float range, an infinity, so that
+ * a cut above every probability still leaves the mask empty. */
+static float
+cut_to_float (double cut)
+{
+  if (cut > FLT_MAX)
+    return INFINITY;
+  if (cut < -FLT_MAX)
+    return -INFINITY;
+  return (float) cut;
+}
+
 static void
 set_uniforms (ClsSliceView *self,
               const Layout *l,
@@ -1904,8 +1918,7 @@ set_uniforms (ClsSliceView *self,
   glUniform1i (self->uniforms[U_OVERLAYS], (GLint) cls_slice_style_get_overlays (style));
   glUniform1i (self->uniforms[U_OUTLINE],
                cls_slice_style_get_mask_style (style) == CLS_MASK_STYLE_OUTLINE);
-  /* The nearest float: exact for a float32 map's cut (see set_cut). */
-  glUniform1f (self->uniforms[U_CUT], (float) cls_slice_style_get_cut (style));
+  glUniform1f (self->uniforms[U_CUT], cut_to_float (cls_slice_style_get_cut (style)));
   glUniform1f (self->uniforms[U_OPACITY], (float) cls_slice_style_get_opacity (style));
   glUniform2f (self->uniforms[U_WINDOW], (float) (window_level - window_width / 2),
                (float) (1.0 / window_width));

@@ -133,7 +133,14 @@ update_legend (ClsTriPlanar *self)
     }
   if (overlays & CLS_OVERLAY_MASK_CALIBRATED)
     {
-      g_autofree char *text = g_strdup_printf (_("p ≥ ĉ = %.6g"), cls_slice_style_get_cut (self->style));
+      double cut = cls_slice_style_get_cut (self->style);
+      g_autofree char *text = NULL;
+
+      /* No calibrated threshold (or an infeasible one) comes as a cut above 1. */
+      if (cut > 1.0)
+        text = g_strdup (_("p ≥ ĉ: none (ĉ > 1)"));
+      else
+        text = g_strdup_printf (_("p ≥ ĉ = %.6g"), cut);
 
       cls_slice_style_get_color (self->style, CLS_OVERLAY_COLOR_MASK_CALIBRATED, &color);
       append_swatch (markup, &color, "■", text);

@@ -250,6 +250,14 @@ test_masks_at_high_cut (void)
   assert_block_color (&fixture, &pixels, MISSED, CLS_OVERLAY_COLOR_MISSED);
   assert_block_grey (&fixture, &pixels, AT_CUT, 0.5);
 
+  /* A cut above every probability (no calibration): no calibrated mask. */
+  cls_slice_style_set_cut (fixture.style, G_MAXDOUBLE);
+  cls_slice_test_pixels_clear (&pixels);
+  render (&fixture, &pixels);
+  assert_block_color (&fixture, &pixels, HALF, CLS_OVERLAY_COLOR_MASK_FIXED);
+  assert_block_color (&fixture, &pixels, CERTAIN, CLS_OVERLAY_COLOR_MISSED);
+  assert_block_grey (&fixture, &pixels, AT_CUT, 0.5);
+
   /* Exactly at a float32 cut: still inside. */
   cls_slice_style_set_cut (fixture.style, (double) nextafterf (0.3f, 0.0f));
   cls_slice_test_pixels_clear (&pixels);
