@@ -314,6 +314,7 @@ cls_tri_planar_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->style, self);
   g_clear_pointer (&self->grid, gtk_widget_unparent);
   g_clear_pointer (&self->row, gtk_widget_unparent);
+  g_clear_pointer (&self->legend, gtk_widget_unparent);
   g_clear_pointer (&self->note, gtk_widget_unparent);
   g_clear_object (&self->style);
   g_clear_pointer (&self->volumes, cls_slice_volumes_unref);
@@ -452,9 +453,6 @@ cls_tri_planar_init (ClsTriPlanar *self)
   gtk_widget_set_hexpand (self->readout_label, TRUE);
   gtk_box_append (GTK_BOX (self->row), self->readout_label);
 
-  self->legend = gtk_label_new (NULL);
-  gtk_box_append (GTK_BOX (self->row), self->legend);
-
   window_label = gtk_label_new (_("Window"));
   gtk_box_append (GTK_BOX (self->row), window_label);
   for (int i = 0; i < N_PRESETS; i++)
@@ -468,6 +466,14 @@ cls_tri_planar_init (ClsTriPlanar *self)
   g_signal_connect (self->presets, "notify::selected", G_CALLBACK (presets_selected_cb), self);
   gtk_box_append (GTK_BOX (self->row), self->presets);
   gtk_widget_set_parent (self->row, GTK_WIDGET (self));
+
+  /* The key to the colours, on a line of its own so that the readout keeps its room. */
+  self->legend = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->legend), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (self->legend), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_margin_start (self->legend, 6);
+  gtk_widget_set_margin_end (self->legend, 6);
+  gtk_widget_set_parent (self->legend, GTK_WIDGET (self));
 
   self->note = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->note), 0);
