@@ -290,6 +290,13 @@ index_of_offset (const gint64 dims[3],
   index[2] = (gint64) (offset / (guint64) dims[1]);
 }
 
+/* A label voxel that belongs to a lesion. */
+static inline gboolean
+is_lesion (float value)
+{
+  return value != 0.0f && !isnan (value);
+}
+
 /* Where the views open: the lesion voxel nearest the lesion's centroid,
  * else the most probable voxel, else the middle. */
 static void
@@ -314,7 +321,7 @@ slice_volumes_init_focus (ClsSliceVolumes *self)
         {
           cls_volume_read_floats (label, 0, first, count, chunk);
           for (guint64 v = 0; v < count; v++)
-            if (chunk[v] != 0.0f && !isnan (chunk[v]))
+            if (is_lesion (chunk[v]))
               {
                 gint64 index[3];
 
@@ -324,7 +331,7 @@ slice_volumes_init_focus (ClsSliceVolumes *self)
                 n_lesion++;
               }
         }
-      else if (prob != NULL)
+      if (prob != NULL)
         {
           cls_volume_read_floats (prob, 0, first, count, chunk);
           for (guint64 v = 0; v < count; v++)
@@ -348,7 +355,7 @@ slice_volumes_init_focus (ClsSliceVolumes *self)
 
           cls_volume_read_floats (label, 0, first, count, chunk);
           for (guint64 v = 0; v < count; v++)
-            if (chunk[v] != 0.0f && !isnan (chunk[v]))
+            if (is_lesion (chunk[v]))
               {
                 gint64 index[3];
                 double d2 = 0;
@@ -777,7 +784,7 @@ upload_texture (GLuint            texture,
         cls_volume_read_floats (volume, 0, (guint64) z * slice, count, values);
       if (is_label)
         for (guint64 v = 0; v < count; v++)
-          labels[v] = values[v] != 0.0f && !isnan (values[v]);
+          labels[v] = is_lesion (values[v]);
 
       glTexSubImage3D (GL_TEXTURE_3D, 0, 0, 0, (GLint) z,
                        (GLsizei) size[0], (GLsizei) size[1], (GLsizei) depth,
