@@ -13,26 +13,26 @@
 
 G_BEGIN_DECLS
 
-void      cls_export_plot           (GtkWindow   *parent,
-                                     ClsSession  *session,
-                                     ClsPlot     *plot,
-                                     const char  *name);
-void      cls_export_calibration    (GtkWindow   *parent,
-                                     ClsSession  *session);
-void      cls_export_masks          (GtkWindow   *parent,
-                                     ClsSession  *session,
-                                     gboolean     all_cases);
-void      cls_export_screenshot     (GtkWindow   *parent,
-                                     ClsSession  *session,
+void      cls_export_plot           (GtkWindow    *parent,
+                                     ClsSession   *session,
+                                     ClsPlot      *plot,
+                                     const char   *name);
+void      cls_export_calibration    (GtkWindow    *parent,
+                                     ClsSession   *session);
+void      cls_export_masks          (GtkWindow    *parent,
+                                     ClsSession   *session,
+                                     gboolean      all_cases);
+void      cls_export_screenshot     (GtkWindow    *parent,
+                                     ClsSession   *session,
                                      ClsTriPlanar *views);
 
-gboolean  cls_export_check_target   (ClsSession  *session,
-                                     const char  *path,
-                                     GError     **error);
-char     *cls_export_mask_name      (const char  *case_id);
-gboolean  cls_export_write_mask     (ClsVolume   *prob,
-                                     double       cut,
-                                     const char  *path,
-                                     GError     **error);
+gboolean  cls_export_check_target   (ClsSession   *session,
+                                     const char   *path,
+                                     GError      **error);
+char     *cls_export_mask_name      (const char   *case_id);
+gboolean  cls_export_write_mask     (ClsVolume    *prob,
+                                     double        cut,
+                                     const char   *path,
+                                     GError      **error);
 
 G_END_DECLS

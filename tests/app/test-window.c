@@ -20,6 +20,7 @@
 #include "cls-case-row.h"
 #include "cls-demo.h"
 #include "cls-error.h"
+#include "cls-explain-popover.h"
 #include "cls-export.h"
 #include "cls-test-util.h"
 #include "cls-window.h"
@@ -136,6 +137,22 @@ check_summary (ClsWindow  *window,
       }
     g_assert_cmpstr (cls_summary_panel_get_text (summary, CLS_SUMMARY_ECR_THEORY), ==, theory);
   }
+
+  /* The explanation states the same numbers. */
+  if (cls_calibration_is_feasible (cal))
+    {
+      g_autofree char *text = cls_explain_guarantee (cls_window_get_session (window));
+      g_autofree char *expected =
+        g_strdup_printf ("With probability at least %g%%, a new case misses at most %g%% of its "
+                         "lesion voxels; on these 100 splits it held for %.1f%% of test cases "
+                         "(theory: %.1f%%).",
+                         100 * (1 - cls_fraction_to_double (params.alpha)),
+                         100 * cls_fraction_to_double (params.epsilon),
+                         100 * cls_evaluation_get_stat (evaluation, CLS_SPLIT_FIELD (ecr_calibrated)).mean,
+                         100 * cls_evaluation_get_theory_ecr (evaluation));
+
+      g_assert_cmpstr (text, ==, expected);
+    }
 }
 
 static void
