@@ -292,8 +292,11 @@ typedef struct {
   GPtrArray  *items;
   double      cut;
   char       *folder;
-  guint       written;
+  gint        written;        /* atomic: the worker counts, the dialog reads */
   char       *failed_path;
+  GtkWidget  *progress;       /* the progress dialog */
+  GtkWidget  *progress_bar;
+  guint       timeout_id;
 } MaskJob;
 
 static void
@@ -314,6 +317,7 @@ mask_job_free (MaskJob *job)
   g_ptr_array_unref (job->items);
   g_free (job->folder);
   g_free (job->failed_path);
+  g_clear_handle_id (&job->timeout_id, g_source_remove);
   g_free (job);
 }
 
@@ -331,6 +335,11 @@ masks_thread (GTask        *task,
       g_autoptr(ClsVolume) prob = item->prob != NULL ? cls_volume_ref (item->prob) : NULL;
       GError *error = NULL;
 
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
       if (prob == NULL)
         prob = cls_volume_read (item->prob_path, NULL, &error);
       if (prob == NULL || !cls_export_write_mask (prob, job->cut, item->target, &error))
@@ -339,9 +348,22 @@ masks_thread (GTask        *task,
           g_task_return_error (task, error);
           return;
         }
-      job->written++;
+      g_atomic_int_inc (&job->written);
     }
   g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+update_mask_progress (gpointer user_data)
+{
+  MaskJob *job = user_data;
+  guint written = (guint) g_atomic_int_get (&job->written);
+  g_autofree char *text = g_strdup_printf (_("%u of %u"), written, job->items->len);
+
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (job->progress_bar),
+                                 (double) written / MAX (job->items->len, 1));
+  gtk_progress_bar_set_text (GTK_PROGRESS_BAR (job->progress_bar), text);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -351,11 +373,16 @@ masks_done (GObject      *object,
 {
   MaskJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  guint written = (guint) g_atomic_int_get (&job->written);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  g_clear_handle_id (&job->timeout_id, g_source_remove);
+  gtk_window_destroy (GTK_WINDOW (job->progress));
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_autofree char *secondary = g_strdup_printf (_("%s\n\n%u masks were written before the failure."),
-                                                    error->message, job->written);
+                                                    error->message, written);
       g_autofree char *primary = g_strdup_printf (_("Could not write “%s”"), job->failed_path);
 
       cls_application_show_error (job->parent, primary, secondary);
@@ -365,7 +392,27 @@ masks_done (GObject      *object,
 static void
 start_masks (MaskJob *job)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, masks_done, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, masks_done, NULL);
+  GtkWidget *area;
+
+  /* A modal progress: the folder fills while the user watches or cancels. */
+  job->progress = gtk_message_dialog_new (job->parent, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                          GTK_MESSAGE_INFO, GTK_BUTTONS_NONE,
+                                          g_dngettext (GETTEXT_PACKAGE, "Writing %u mask",
+                                                       "Writing %u masks", job->items->len),
+                                          job->items->len);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (job->progress), _("Into %s"),
+                                            job->folder);
+  gtk_dialog_add_button (GTK_DIALOG (job->progress), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  g_signal_connect_swapped (job->progress, "response", G_CALLBACK (g_cancellable_cancel), cancellable);
+  area = gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (job->progress));
+  job->progress_bar = gtk_progress_bar_new ();
+  gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (job->progress_bar), TRUE);
+  gtk_box_append (GTK_BOX (area), job->progress_bar);
+  update_mask_progress (job);
+  job->timeout_id = g_timeout_add (100, update_mask_progress, job);
+  gtk_window_present (GTK_WINDOW (job->progress));
 
   g_task_set_source_tag (task, start_masks);
   g_task_set_task_data (task, job, (GDestroyNotify) mask_job_free);
