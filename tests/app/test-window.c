@@ -20,6 +20,7 @@
 #include "cls-case-row.h"
 #include "cls-demo.h"
 #include "cls-error.h"
+#include "cls-result-json.h"
 #include "cls-explain-popover.h"
 #include "cls-export.h"
 #include "cls-test-util.h"
@@ -431,6 +432,48 @@ test_export_masks (void)
   cls_test_rm_rf (out);
 }
 
+/* The calibration the app exports is the document `cls calibrate --json`
+ * prints for the same dataset and parameters. */
+static void
+test_calibration_json_matches_cli (void)
+{
+  const char *cls_bin = g_getenv ("CLS_BIN");
+  ClsWindow *window;
+  ClsSession *session;
+  g_autofree char *json = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (cls_bin == NULL || !g_file_test (cls_bin, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("CLS_BIN is not set");
+      return;
+    }
+
+  window = open_window (demo_dir);
+  session = cls_window_get_session (window);
+  set_epsilon_alpha (window, 0.15, 0.1);
+  json = cls_calibration_to_json (cls_session_get_calibration (session));
+
+  {
+    const char *argv[] = { cls_bin, "calibrate", "--model", cls_session_get_model (session),
+                           "--epsilon", "0.15", "--alpha", "0.1", "--json", "--quiet",
+                           demo_dir, NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                  &status, &error);
+  }
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_strchomp (out);
+  g_strchomp (json);
+  g_assert_cmpstr (json, ==, out);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Not a timed test: it reports how long a slider move takes on 1,000
  * cases (calibration, 100 splits, the rows, the panels), and checks that
  * the numbers are still right. */
@@ -542,6 +585,7 @@ main (int   argc,
   g_test_add_func ("/window/rows-and-selection", test_rows_and_selection);
   g_test_add_func ("/window/one-case", test_one_case);
   g_test_add_func ("/window/export-masks", test_export_masks);
+  g_test_add_func ("/window/calibration-json", test_calibration_json_matches_cli);
   g_test_add_func ("/window/thousand-cases", test_thousand_cases);
 
   status = g_test_run ();
