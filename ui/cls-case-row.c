@@ -58,20 +58,6 @@ static GParamSpec *properties[N_PROPS];
 
 #define NO_VALUE (-1.0)
 
-/**
- * cls_format_rate:
- * @value: a rate in [0, 1], or NaN
- *
- * Returns: (transfer full): @value with three decimals, or "—" for NaN
- */
-char *
-cls_format_rate (double value)
-{
-  if (isnan (value))
-    return g_strdup ("—");
-  return g_strdup_printf ("%.3f", value);
-}
-
 static char *
 format_value (const ClsCaseRow *self,
               double            value,

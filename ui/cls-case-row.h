@@ -28,6 +28,4 @@ void            cls_case_row_unwatch          (ClsCaseRow          *self);
 void            cls_case_row_update           (ClsCaseRow          *self,
                                                const ClsCaseResult *result);
 
-char           *cls_format_rate               (double               value);
-
 G_END_DECLS

@@ -96,41 +96,74 @@ suggested_name (ClsSession *session,
                           model != NULL ? model : "model", what, extension);
 }
 
-/* Plots */
+/* One file chosen, one atomic write: the plot, the JSON and the screenshot
+ * share this. */
+
+typedef gboolean (*WriteFunc) (gpointer     payload,
+                               const char  *path,
+                               GError     **error);
 
 typedef struct {
-  GtkWindow  *parent;
-  ClsSession *session;
-  ClsPlot    *plot;
-} PlotRequest;
+  GtkWindow      *parent;
+  ClsSession     *session;
+  gpointer        payload;
+  GDestroyNotify  payload_free;
+  WriteFunc       write;
+} SaveRequest;
 
 static void
-plot_request_free (PlotRequest *request)
+on_save_file (GFile    *file,
+              guint     filter,
+              gpointer  user_data)
 {
+  SaveRequest *request = user_data;
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (path != NULL &&
+      (!cls_export_check_target (request->session, path, &error) ||
+       !request->write (request->payload, path, &error)))
+    show_failure (request->parent, path, error);
+
   g_object_unref (request->parent);
   g_object_unref (request->session);
-  cls_plot_unref (request->plot);
+  request->payload_free (request->payload);
   g_free (request);
 }
 
 static void
-on_plot_file (GFile    *file,
-              guint     filter,
-              gpointer  user_data)
+save_file (GtkWindow               *parent,
+           ClsSession              *session,
+           const char              *title,
+           const char              *initial_name,
+           const ClsFileFilterSpec *filters,
+           guint                    n_filters,
+           WriteFunc                write,
+           gpointer                 payload,
+           GDestroyNotify           payload_free)
 {
-  PlotRequest *request = user_data;
-  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-  g_autoptr(GError) error = NULL;
+  SaveRequest *request = g_new0 (SaveRequest, 1);
+
+  request->parent = g_object_ref (parent);
+  request->session = g_object_ref (session);
+  request->payload = payload;
+  request->payload_free = payload_free;
+  request->write = write;
+  cls_file_chooser_run (parent, CLS_FILE_CHOOSER_SAVE, title, _("_Export"), initial_name,
+                        filters, n_filters, on_save_file, request);
+}
+
+/* Plots */
+
+static gboolean
+write_plot (gpointer     payload,
+            const char  *path,
+            GError     **error)
+{
   ClsPlotStyle style;
 
-  if (path != NULL)
-    {
-      cls_plot_style_init_light (&style);
-      if (!cls_export_check_target (request->session, path, &error) ||
-          !cls_plot_save (request->plot, path, &style, PLOT_WIDTH, PLOT_HEIGHT, &error))
-        show_failure (request->parent, path, error);
-    }
-  plot_request_free (request);
+  cls_plot_style_init_light (&style);
+  return cls_plot_save (payload, path, &style, PLOT_WIDTH, PLOT_HEIGHT, error);
 }
 
 /**
@@ -154,45 +187,20 @@ cls_export_plot (GtkWindow  *parent,
     { N_("PDF document"), "*.pdf", ".pdf" },
   };
   g_autofree char *initial = suggested_name (session, name, ".png");
-  PlotRequest *request;
 
-  if (plot == NULL)
-    return;
-
-  request = g_new0 (PlotRequest, 1);
-  request->parent = g_object_ref (parent);
-  request->session = g_object_ref (session);
-  request->plot = cls_plot_ref (plot);
-  cls_file_chooser_run (parent, CLS_FILE_CHOOSER_SAVE, _("Export Plot"), _("_Export"), initial,
-                        filters, G_N_ELEMENTS (filters), on_plot_file, request);
+  if (plot != NULL)
+    save_file (parent, session, _("Export Plot"), initial, filters, G_N_ELEMENTS (filters),
+               write_plot, cls_plot_ref (plot), (GDestroyNotify) cls_plot_unref);
 }
 
 /* The calibration as JSON */
 
-typedef struct {
-  GtkWindow *parent;
-  ClsSession *session;
-  char       *json;
-} JsonRequest;
-
-static void
-on_json_file (GFile    *file,
-              guint     filter,
-              gpointer  user_data)
+static gboolean
+write_text (gpointer     payload,
+            const char  *path,
+            GError     **error)
 {
-  JsonRequest *request = user_data;
-  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (path != NULL &&
-      (!cls_export_check_target (request->session, path, &error) ||
-       !cls_atomic_write (path, request->json, strlen (request->json), &error)))
-    show_failure (request->parent, path, error);
-
-  g_object_unref (request->parent);
-  g_object_unref (request->session);
-  g_free (request->json);
-  g_free (request);
+  return cls_atomic_write (path, payload, strlen (payload), error);
 }
 
 /**
@@ -213,18 +221,13 @@ cls_export_calibration (GtkWindow  *parent,
   const ClsCalibration *cal = cls_session_get_calibration (session);
   g_autofree char *initial = suggested_name (session, "calibration", ".json");
   g_autofree char *json = NULL;
-  JsonRequest *request;
 
   if (cal == NULL)
     return;
 
   json = cls_calibration_to_json (cal);
-  request = g_new0 (JsonRequest, 1);
-  request->parent = g_object_ref (parent);
-  request->session = g_object_ref (session);
-  request->json = g_strconcat (json, g_str_has_suffix (json, "\n") ? "" : "\n", NULL);
-  cls_file_chooser_run (parent, CLS_FILE_CHOOSER_SAVE, _("Export Calibration"), _("_Export"),
-                        initial, filters, G_N_ELEMENTS (filters), on_json_file, request);
+  save_file (parent, session, _("Export Calibration"), initial, filters, G_N_ELEMENTS (filters),
+             write_text, g_strconcat (json, g_str_has_suffix (json, "\n") ? "" : "\n", NULL), g_free);
 }
 
 /* Masks */
@@ -543,30 +546,12 @@ cls_export_masks (GtkWindow  *parent,
 
 /* Screenshot */
 
-typedef struct {
-  GtkWindow    *parent;
-  ClsSession   *session;
-  ClsTriPlanar *views;
-} ShotRequest;
-
-static void
-on_shot_file (GFile    *file,
-              guint     filter,
-              gpointer  user_data)
+static gboolean
+write_screenshot (gpointer     payload,
+                  const char  *path,
+                  GError     **error)
 {
-  ShotRequest *request = user_data;
-  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (path != NULL &&
-      (!cls_export_check_target (request->session, path, &error) ||
-       !cls_tri_planar_save_png (request->views, path, &error)))
-    show_failure (request->parent, path, error);
-
-  g_object_unref (request->parent);
-  g_object_unref (request->session);
-  g_object_unref (request->views);
-  g_free (request);
+  return cls_tri_planar_save_png (payload, path, error);
 }
 
 /**
@@ -587,12 +572,7 @@ cls_export_screenshot (GtkWindow    *parent,
   };
   const char *case_id = cls_session_get_case_id (session);
   g_autofree char *initial = g_strdup_printf ("%s-views.png", case_id != NULL ? case_id : "cls");
-  ShotRequest *request;
 
-  request = g_new0 (ShotRequest, 1);
-  request->parent = g_object_ref (parent);
-  request->session = g_object_ref (session);
-  request->views = g_object_ref (views);
-  cls_file_chooser_run (parent, CLS_FILE_CHOOSER_SAVE, _("Export Screenshot"), _("_Export"),
-                        initial, filters, G_N_ELEMENTS (filters), on_shot_file, request);
+  save_file (parent, session, _("Export Screenshot"), initial, filters, G_N_ELEMENTS (filters),
+             write_screenshot, g_object_ref (views), g_object_unref);
 }
