@@ -108,9 +108,15 @@ update_title (ClsWindow *self)
     }
 
   n_models = cls_session_get_n_models (self->session);
-  counts = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u case, %u model", "%u cases, %u models",
-                                         cls_dataset_get_n_cases (dataset)),
-                            cls_dataset_get_n_cases (dataset), n_models);
+  {
+    guint n_cases = cls_dataset_get_n_cases (dataset);
+    g_autofree char *cases = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u case", "%u cases",
+                                                           n_cases), n_cases);
+    g_autofree char *models = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u model", "%u models",
+                                                            n_models), n_models);
+
+    counts = g_strdup_printf ("%s, %s", cases, models);
+  }
 
   if (cls_session_get_synthetic (self->session))
     {
