@@ -93,13 +93,16 @@ sets_of (float p,
   return bvec3 (has_prob && p >= 0.5, has_prob && p >= u_cut, truth);
 }
 
-/* Nothing is in any set outside the volume. */
+/* The @wanted memberships of a neighbour (the others read as false):
+ * nothing is in any set outside the volume. */
 bvec3
-sets_at (ivec3 index)
+sets_at (ivec3 index,
+         bvec3 wanted)
 {
   if (!inside (index))
     return bvec3 (false);
-  return sets_of (prob_at (index), truth_at (index));
+  return sets_of (wanted.x || wanted.y ? prob_at (index) : 0.0,
+                  wanted.z && truth_at (index));
 }
 
 bvec3
@@ -118,8 +121,9 @@ both (bvec3 a,
 
 /* Which of the @wanted sets have an edge within u_line pixels of the
  * fragment: an edge between the voxel and an in-plane neighbour that
- * disagree. A neighbour is read once for all three sets, and only when
- * the fragment is near the edge it shares with it. */
+ * disagree. A neighbour is read once for all the sets, only when the
+ * fragment is near the edge it shares with it, and only the textures the
+ * wanted sets need. */
 bvec3
 boundaries (ivec3 index,
             vec3  frac,
@@ -133,13 +137,13 @@ boundaries (ivec3 index,
   if (!any (wanted))
     return edge;
   if ((0.5 - th) * u_px_per_voxel.x < u_line)
-    edge = either (edge, notEqual (sets_at (index + u_axis_h), here));
+    edge = either (edge, notEqual (sets_at (index + u_axis_h, wanted), here));
   if ((0.5 + th) * u_px_per_voxel.x < u_line)
-    edge = either (edge, notEqual (sets_at (index - u_axis_h), here));
+    edge = either (edge, notEqual (sets_at (index - u_axis_h, wanted), here));
   if ((0.5 - tv) * u_px_per_voxel.y < u_line)
-    edge = either (edge, notEqual (sets_at (index + u_axis_v), here));
+    edge = either (edge, notEqual (sets_at (index + u_axis_v, wanted), here));
   if ((0.5 + tv) * u_px_per_voxel.y < u_line)
-    edge = either (edge, notEqual (sets_at (index - u_axis_v), here));
+    edge = either (edge, notEqual (sets_at (index - u_axis_v, wanted), here));
   return both (edge, wanted);
 }
 
