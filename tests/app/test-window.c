@@ -553,7 +553,6 @@ main (int   argc,
   int status;
 
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GDK_DEBUG", "gl-glx", FALSE);
   g_setenv ("LIBGL_ALWAYS_SOFTWARE", "1", FALSE);
   g_log_set_writer_func (log_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
