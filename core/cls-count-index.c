@@ -13,6 +13,7 @@
 
 struct _ClsCountIndex
 {
+  gsize    hint;      /* where the last search ended (see cls_sorted_first_near()) */
   gsize    n_distinct;
   gboolean f32;       /* values are floats (else doubles) */
   gboolean c32;       /* count_ge are guint32 (else guint64) */
@@ -558,6 +559,7 @@ index_alloc (gsize    n_distinct,
   vsize = (vsize + 15) & ~(gsize) 15;
   block = g_malloc (head + vsize + csize);
   self = (ClsCountIndex *) block;
+  self->hint = 0;
   self->n_distinct = n_distinct;
   self->f32 = f32;
   self->c32 = c32;
@@ -951,12 +953,98 @@ cls_sorted_first (gconstpointer      values,
   return first_funcs[test][!cls_value_map_is_identity (map)][wide != FALSE] (values, n, map, cut, from);
 }
 
+/* Whether @test holds for values[i]. */
+static inline gboolean
+test_at (gconstpointer      values,
+         gboolean           wide,
+         gsize              i,
+         ClsSortedTest      test,
+         const ClsValueMap *map,
+         double             cut)
+{
+  double v = cls_value_map_apply (map, wide ? ((const double *) values)[i]
+                                            : (double) ((const float *) values)[i]);
+
+  switch (test)
+    {
+    case CLS_FIRST_AT_LEAST:
+      return v >= cut;
+    case CLS_FIRST_BELOW:
+      return !(v >= cut);
+    case CLS_FIRST_NOT_ABOVE:
+    default:
+      return !(v > cut);
+    }
+}
+
+/**
+ * cls_sorted_first_near:
+ * @values: (array length=n): floats, or doubles when @wide
+ * @wide: whether @values are doubles
+ * @n: how many
+ * @test: what to look for, as for cls_sorted_first()
+ * @map: (nullable): a monotone map applied to the values first
+ * @cut: the probability cut
+ * @hint: where the answer probably is (any index in [0, @n])
+ *
+ * Like cls_sorted_first(), galloping out from @hint in whichever direction
+ * the answer lies: a cut that moved a little since the search that gave
+ * @hint costs a few probes in memory that is likely still cached.
+ *
+ * Returns: the first index at which @test holds, or @n
+ */
+gsize
+cls_sorted_first_near (gconstpointer      values,
+                       gboolean           wide,
+                       gsize              n,
+                       ClsSortedTest      test,
+                       const ClsValueMap *map,
+                       double             cut,
+                       gsize              hint)
+{
+  gsize hi, step = 1;
+
+  hint = MIN (hint, n);
+  if (hint < n && !test_at (values, wide, hint, test, map, cut))
+    return cls_sorted_first (values, wide, n, test, map, cut, hint + 1);
+
+  /* The answer is at or below hint: gallop down to a value that fails. */
+  hi = hint;
+  while (hi > 0)
+    {
+      gsize probe = hi > step ? hi - step : 0;
+
+      if (!test_at (values, wide, probe, test, map, cut))
+        return cls_sorted_first (values, wide, hi, test, map, cut, probe + 1);
+      hi = probe;
+      step *= 2;
+    }
+  return 0;
+}
+
+static inline gsize
+load_hint (const gsize *hint)
+{
+  return __atomic_load_n (hint, __ATOMIC_RELAXED);
+}
+
+static inline void
+store_hint (const gsize *hint,
+            gsize        value)
+{
+  /* Only a starting point for the next search: any value is correct, so
+   * threads may race here. */
+  if (load_hint (hint) != value)
+    __atomic_store_n ((gsize *) hint, value, __ATOMIC_RELAXED);
+}
+
 /**
  * cls_count_index_lower_bound:
  * @self: an index
  * @map: (nullable): a monotone map applied to stored values first
  * @cut: the probability cut c
- * @from: a start: every value below index @from maps below @cut (0 if unknown)
+ * @from: a start: every value below index @from maps below @cut (0 if
+ *   unknown: the search then starts where the last one ended)
  *
  * Returns: the first index whose (mapped) value is >= @cut, or the number
  *   of distinct values if there is none
@@ -967,8 +1055,18 @@ cls_count_index_lower_bound (const ClsCountIndex *self,
                              double               cut,
                              gsize                from)
 {
-  return cls_sorted_first (self->values, !self->f32, self->n_distinct, CLS_FIRST_AT_LEAST,
-                           map, cut, from);
+  gsize lb;
+
+  g_return_val_if_fail (from <= self->n_distinct, self->n_distinct);
+
+  if (from > 0)
+    return cls_sorted_first (self->values, !self->f32, self->n_distinct, CLS_FIRST_AT_LEAST,
+                             map, cut, from);
+
+  lb = cls_sorted_first_near (self->values, !self->f32, self->n_distinct, CLS_FIRST_AT_LEAST,
+                              map, cut, load_hint (&self->hint));
+  store_hint (&self->hint, lb);
+  return lb;
 }
 
 /**
@@ -984,6 +1082,53 @@ cls_count_index_get_count_from (const ClsCountIndex *self,
 {
   g_return_val_if_fail (i <= self->n_distinct, 0);
   return count_ge_at (self, i);
+}
+
+/**
+ * cls_count_index_get_values:
+ * @self: an index
+ * @wide: (out): whether the values are doubles (else floats)
+ *
+ * Returns: (transfer none): the distinct values as stored, ascending
+ */
+gconstpointer
+cls_count_index_get_values (const ClsCountIndex *self,
+                            gboolean            *wide)
+{
+  *wide = !self->f32;
+  return self->values;
+}
+
+/**
+ * cls_count_index_prefetch:
+ * @self: an index
+ *
+ * Asks the CPU to fetch the values and counts where the last search ended,
+ * for a search that follows soon (a case's turn in a loop over many).
+ */
+void
+cls_count_index_prefetch (const ClsCountIndex *self)
+{
+  gsize at = MIN (load_hint (&self->hint), self->n_distinct);
+
+  __builtin_prefetch ((const guint8 *) self->values + at * (self->f32 ? sizeof (float) : sizeof (double)));
+  __builtin_prefetch ((const guint8 *) self->count_ge + at * (self->c32 ? sizeof (guint32) : sizeof (guint64)));
+}
+
+/**
+ * cls_count_index_get_counts_from:
+ * @self: an index
+ * @wide: (out): whether the counts are guint64 (else guint32)
+ *
+ * Returns: (transfer none): the counts from each index on (n_distinct + 1
+ *   of them, the last 0), as cls_count_index_get_count_from() gives them
+ */
+gconstpointer
+cls_count_index_get_counts_from (const ClsCountIndex *self,
+                                 gboolean            *wide)
+{
+  *wide = !self->c32;
+  return self->count_ge;
 }
 
 /**

@@ -89,6 +89,11 @@ gsize                 cls_count_index_lower_bound      (const ClsCountIndex  *se
                                                         gsize                 from);
 guint64               cls_count_index_get_count_from   (const ClsCountIndex  *self,
                                                         gsize                 i);
+void                  cls_count_index_prefetch         (const ClsCountIndex  *self);
+gconstpointer         cls_count_index_get_counts_from  (const ClsCountIndex  *self,
+                                                        gboolean             *wide);
+gconstpointer         cls_count_index_get_values       (const ClsCountIndex  *self,
+                                                        gboolean             *wide);
 
 /**
  * ClsSortedTest:
@@ -113,6 +118,13 @@ gsize                 cls_sorted_first                 (gconstpointer         va
                                                         const ClsValueMap    *map,
                                                         double                cut,
                                                         gsize                 from);
+gsize                 cls_sorted_first_near            (gconstpointer         values,
+                                                        gboolean              wide,
+                                                        gsize                 n,
+                                                        ClsSortedTest         test,
+                                                        const ClsValueMap    *map,
+                                                        double                cut,
+                                                        gsize                 hint);
 void                  cls_sort_probabilities           (gpointer              values,
                                                         gsize                 n,
                                                         gboolean              wide,

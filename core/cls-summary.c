@@ -23,6 +23,7 @@
 struct _ClsCaseSummary
 {
   grefcount      ref_count;
+  gsize          hint;            /* where the last lesion search ended */
   char          *case_id;
   char          *model;
   guint64        n_voxels;
@@ -829,6 +830,42 @@ cls_case_summary_lesion_value (const ClsCaseSummary *self,
   return cls_value_map_apply (map, lesion_at (self, rank - 1));
 }
 
+/* Searches the lesion probabilities from where the last search ended: on a
+ * slider move the cut moves a little, and that part of the array is likely
+ * still in the CPU cache. The hint is only a starting point, so threads may
+ * race on it. */
+static guint64
+search_near (const ClsCaseSummary *self,
+             ClsSortedTest         test,
+             const ClsValueMap    *map,
+             double                cut)
+{
+  gsize *hint = (gsize *) &self->hint;
+  gsize old = __atomic_load_n (hint, __ATOMIC_RELAXED);
+  gsize at = cls_sorted_first_near (self->lesion, self->wide, self->n_lesion, test, map, cut, old);
+
+  if (at != old)
+    __atomic_store_n (hint, at, __ATOMIC_RELAXED);
+  return at;
+}
+
+/**
+ * cls_case_summary_prefetch:
+ * @self: a summary
+ *
+ * Asks the CPU to fetch the lesion probabilities where the last search
+ * ended and the count index's header, for searches that follow soon (a
+ * case's turn in a loop over many cases).
+ */
+void
+cls_case_summary_prefetch (const ClsCaseSummary *self)
+{
+  gsize at = MIN (__atomic_load_n (&self->hint, __ATOMIC_RELAXED), self->n_lesion);
+
+  __builtin_prefetch ((const guint8 *) self->lesion + at * (self->wide ? sizeof (double) : sizeof (float)));
+  __builtin_prefetch (self->counts);
+}
+
 /**
  * cls_case_summary_lesion_at_least:
  * @self: a summary
@@ -844,7 +881,7 @@ cls_case_summary_lesion_at_least (const ClsCaseSummary *self,
 {
   if (cut == CLS_FIXED_CUT && cls_value_map_is_identity (map))
     return self->found_fixed;
-  return cls_sorted_first (self->lesion, self->wide, self->n_lesion, CLS_FIRST_BELOW, map, cut, 0);
+  return search_near (self, CLS_FIRST_BELOW, map, cut);
 }
 
 /**
@@ -865,6 +902,8 @@ cls_case_summary_lesion_at_least_from (const ClsCaseSummary *self,
                                        double                cut,
                                        guint64               from)
 {
+  if (from == 0)
+    return search_near (self, CLS_FIRST_BELOW, map, cut);
   return cls_sorted_first (self->lesion, self->wide, self->n_lesion, CLS_FIRST_BELOW, map, cut,
                            MIN (from, self->n_lesion));
 }
@@ -883,7 +922,7 @@ cls_case_summary_lesion_above (const ClsCaseSummary *self,
                                const ClsValueMap    *map,
                                double                cut)
 {
-  return cls_sorted_first (self->lesion, self->wide, self->n_lesion, CLS_FIRST_NOT_ABOVE, map, cut, 0);
+  return search_near (self, CLS_FIRST_NOT_ABOVE, map, cut);
 }
 
 /**

@@ -89,6 +89,7 @@ double               cls_case_summary_lesion_value      (const ClsCaseSummary   
 guint64              cls_case_summary_lesion_at_least   (const ClsCaseSummary    *self,
                                                          const ClsValueMap       *map,
                                                          double                   cut);
+void                 cls_case_summary_prefetch          (const ClsCaseSummary    *self);
 guint64              cls_case_summary_lesion_at_least_from (const ClsCaseSummary *self,
                                                          const ClsValueMap       *map,
                                                          double                   cut,
