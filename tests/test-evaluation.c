@@ -352,6 +352,319 @@ test_theory_band (void)
   g_rand_free (rand);
 }
 
+/* The straightforward definition, on the raw values of each case: per
+ * split the k-th largest calibration key, then per test case the lesion
+ * voxels and all voxels at or above the cut, counted one by one. Cuts,
+ * ECR and missed lesions must be equal bit for bit; the means of FNR, PC
+ * and FPR add the same terms in another order, so they may differ by
+ * rounding: they are compared with the exact sums (binary128 holds every
+ * sum of these terms) within a few units in the last place. */
+typedef struct {
+  GArray *lesion;   /* double */
+  GArray *values;   /* double, ascending, distinct */
+  GArray *counts;   /* guint64 */
+} RawCase;
+
+static void
+raw_case_clear (gpointer data)
+{
+  RawCase *c = data;
+
+  g_array_unref (c->lesion);
+  g_array_unref (c->values);
+  g_array_unref (c->counts);
+}
+
+#ifdef __SIZEOF_FLOAT128__
+typedef __float128 ExactSum;
+#else
+typedef long double ExactSum;
+#endif
+
+static guint64
+raw_found (const RawCase *c, const ClsValueMap *map, double cut)
+{
+  guint64 k = 0;
+  for (guint i = 0; i < c->lesion->len; i++)
+    k += cls_value_map_apply (map, g_array_index (c->lesion, double, i)) >= cut;
+  return k;
+}
+
+static guint64
+raw_pos (const RawCase *c, const ClsValueMap *map, double cut)
+{
+  guint64 k = 0;
+  for (guint i = 0; i < c->values->len; i++)
+    if (cls_value_map_apply (map, g_array_index (c->values, double, i)) >= cut)
+      k += g_array_index (c->counts, guint64, i);
+  return k;
+}
+
+/* A pool with ties across and within cases, some empty lesions, and float32
+ * or double values. */
+static GPtrArray *
+make_raw_pool (GRand    *rand,
+               guint     n_cases,
+               gboolean  wide,
+               GArray   *raw)
+{
+  GPtrArray *pool = g_ptr_array_new_with_free_func ((GDestroyNotify) cls_case_summary_unref);
+
+  g_array_set_clear_func (raw, raw_case_clear);
+  for (guint i = 0; i < n_cases; i++)
+    {
+      RawCase c;
+      guint nd = (guint) g_rand_int_range (rand, 1, 40);
+      guint g = i % 11 == 5 ? 0 : (guint) g_rand_int_range (rand, 1, 60);
+      guint64 zeros = (guint64) g_rand_int_range (rand, 0, 3) * (guint64) g_rand_int_range (rand, 0, 5000);
+      g_autofree char *id = g_strdup_printf ("case_%05u", i);
+      double prev = 0.0;
+
+      c.lesion = g_array_new (FALSE, FALSE, sizeof (double));
+      c.values = g_array_new (FALSE, FALSE, sizeof (double));
+      c.counts = g_array_new (FALSE, FALSE, sizeof (guint64));
+
+      if (zeros > 0)
+        {
+          double z = 0.0;
+          g_array_append_val (c.values, z);
+          g_array_append_val (c.counts, zeros);
+        }
+      for (guint d = 0; d < nd; d++)
+        {
+          /* a coarse grid (ties between cases) or a continuous value */
+          double v = g_rand_boolean (rand) ? g_rand_int_range (rand, 1, 33) / 32.0
+                                           : g_rand_double_range (rand, 0.001, 1.0);
+          guint64 count = (guint64) g_rand_int_range (rand, 1, 300);
+
+          if (!wide)
+            v = (float) v;
+          if (v <= prev)
+            continue;
+          prev = v;
+          g_array_append_val (c.values, v);
+          g_array_append_val (c.counts, count);
+        }
+      for (guint l = 0; l < g && c.values->len > 0; l++)
+        {
+          guint k = (guint) g_rand_int_range (rand, 0, (gint32) c.values->len);
+
+          /* lesions lean to the larger values */
+          k = MAX (k, (guint) g_rand_int_range (rand, 0, (gint32) c.values->len));
+          g_array_append_val (c.lesion, g_array_index (c.values, double, k));
+          g_array_index (c.counts, guint64, k)++;
+        }
+
+      {
+        guint64 total = 0;
+
+        for (guint d = 0; d < c.counts->len; d++)
+          total += g_array_index (c.counts, guint64, d);
+        g_ptr_array_add (pool, cls_case_summary_new (id, "test", MAX (total, 1),
+                                                     (const double *) (gpointer) c.lesion->data,
+                                                     c.lesion->len,
+                                                     cls_count_index_new_from_runs ((const double *) (gpointer) c.values->data,
+                                                                                    (const guint64 *) (gpointer) c.counts->data,
+                                                                                    c.values->len)));
+      }
+      g_array_append_val (raw, c);
+    }
+
+  return pool;
+}
+
+/* A sum of n non-negative terms, in any order, is within (n - 1)·2^-53
+ * of the exact sum relatively (first order); then one division. */
+static void
+check_close (double got,
+             double exact,
+             guint  n)
+{
+  g_assert_cmpfloat (fabs (got - exact), <=, (n + 1) * 0x1p-53 * fabs (exact));
+}
+
+static void
+check_against_straightforward (GPtrArray                  *pool,
+                               GArray                     *raw,
+                               const ClsCalibrationParams *params,
+                               const ClsEvaluationParams  *eval)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ClsEvaluation) ev = cls_evaluate ((ClsCaseSummary **) pool->pdata, pool->len, params, eval, &error);
+  g_autoptr(ClsSplits) splits = NULL;
+  g_autofree guint *used = g_new (guint, pool->len);
+  g_autofree double *keys = g_new (double, pool->len);
+  g_autofree guint64 *allowed = g_new (guint64, pool->len);
+  g_autofree double *buffer = g_new (double, pool->len);
+  guint n = 0, n_cal, n_test;
+  guint64 k;
+
+  for (guint i = 0; i < pool->len; i++)
+    {
+      ClsCaseScore score;
+
+      if (!cls_case_score (pool->pdata[i], params, &score))
+        continue;
+      keys[n] = params->method == CLS_METHOD_BISECT ? -score.t : score.cut;
+      allowed[n] = score.allowed;
+      used[n++] = i;
+    }
+
+  if (n < 2)
+    {
+      g_assert_null (ev);
+      g_assert_error (error, CLS_ERROR, CLS_ERROR_NO_CASES);
+      return;
+    }
+  g_assert_no_error (error);
+
+  splits = cls_splits_new (n, eval->n_splits, eval->cal_fraction, eval->seed, &error);
+  g_assert_no_error (error);
+  n_cal = cls_splits_get_n_cal (splits);
+  n_test = n - n_cal;
+  k = cls_fraction_conformal_rank (params->alpha, n_cal);
+  g_assert_cmpuint (cls_evaluation_get_n (ev), ==, n);
+  g_assert_cmpuint (cls_evaluation_get_rank (ev), ==, k);
+
+  for (guint s = 0; s < eval->n_splits; s++)
+    {
+      const guint32 *perm = cls_splits_get_split (splits, s);
+      const ClsSplitResult *sr = cls_evaluation_get_split (ev, s);
+      double cut = 0.0, t_hat = 1.0;
+      guint64 covered[2] = { 0, 0 }, missed[2] = { 0, 0 };
+      ExactSum fnr[2] = { 0, 0 }, pc[2] = { 0, 0 }, fpr[2] = { 0, 0 };
+
+      if (k <= n_cal)
+        {
+          double key;
+
+          for (guint i = 0; i < n_cal; i++)
+            buffer[i] = keys[perm[i]];
+          key = cls_select_kth_largest (buffer, n_cal, k);
+          t_hat = params->method == CLS_METHOD_BISECT ? -key : 1.0 - key;
+          cut = params->method == CLS_METHOD_BISECT ? 1.0 - t_hat : key;
+        }
+      g_assert_true (sr->cut == cut);
+      g_assert_true (sr->t_hat == t_hat);
+
+      for (guint i = n_cal; i < n; i++)
+        {
+          guint c = used[perm[i]];
+          const ClsCaseSummary *sum = pool->pdata[c];
+          const RawCase *rc = &g_array_index (raw, RawCase, c);
+          guint64 g = rc->lesion->len, nv = cls_case_summary_get_n_voxels (sum);
+          ClsValueMap map;
+
+          cls_case_summary_get_value_map (sum, params->normalize, &map);
+          for (int which = 0; which < 2; which++)
+            {
+              double at = which == 0 ? 0.5 : cut;
+              guint64 found = raw_found (rc, &map, at), pos = raw_pos (rc, &map, at);
+
+              if (g > 0)
+                {
+                  covered[which] += g - found <= allowed[perm[i]];
+                  fnr[which] += (double) (g - found) / (double) g;
+                  missed[which] += found == 0;
+                }
+              else
+                covered[which]++;
+              pc[which] += (double) pos / (double) nv;
+              if (nv > g)
+                fpr[which] += (double) (pos - found) / (double) (nv - g);
+            }
+        }
+
+      g_assert_true (sr->ecr_fixed == (double) covered[0] / n_test);
+      g_assert_true (sr->ecr_calibrated == (double) covered[1] / n_test);
+      g_assert_true (sr->missed_fixed == (double) missed[0] / n_test);
+      g_assert_true (sr->missed_calibrated == (double) missed[1] / n_test);
+      check_close (sr->fnr_fixed, (double) fnr[0] / n_test, n_test);
+      check_close (sr->fnr_calibrated, (double) fnr[1] / n_test, n_test);
+      check_close (sr->pc_fixed, (double) pc[0] / n_test, n_test);
+      check_close (sr->pc_calibrated, (double) pc[1] / n_test, n_test);
+      check_close (sr->fpr_fixed, (double) fpr[0] / n_test, n_test);
+      check_close (sr->fpr_calibrated, (double) fpr[1] / n_test, n_test);
+    }
+}
+
+/* Every combination of method, normalisation, empty-mask policy, pool size
+ * (the largest runs on several threads), splits and alpha (some infeasible),
+ * against the straightforward definition. */
+static void
+test_matches_straightforward (void)
+{
+  GRand *rand = g_rand_new_with_seed (cls_test_seed () + 9);
+  const guint sizes[] = { 2, 3, 37, 400, 9000 };
+  const char *alphas[] = { "0.2", "0.05", "0.5" };
+
+  for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+    for (int wide = 0; wide < 2; wide++)
+      {
+        g_autoptr(GArray) raw = g_array_new (FALSE, FALSE, sizeof (RawCase));
+        g_autoptr(GPtrArray) pool = make_raw_pool (rand, sizes[z], wide, raw);
+
+        for (int method = 0; method < 2; method++)
+          for (int norm = 0; norm < 2; norm++)
+            for (int policy = 0; policy < 2; policy++)
+              {
+                ClsCalibrationParams params;
+                ClsEvaluationParams eval;
+
+                if (sizes[z] == 9000 && (method == 1 || policy == 1))
+                  continue;  /* the slow brute force; one combination is enough at this size */
+
+                cls_calibration_params_init (&params);
+                params.method = method ? CLS_METHOD_BISECT : CLS_METHOD_EXACT;
+                params.normalize = norm ? CLS_NORMALIZE_MINMAX : CLS_NORMALIZE_NONE;
+                params.empty_policy = policy ? CLS_EMPTY_INCLUDE : CLS_EMPTY_SKIP;
+                params.epsilon = frac (g_rand_boolean (rand) ? "0.1" : "0.25");
+                params.alpha = frac (alphas[g_rand_int_range (rand, 0, G_N_ELEMENTS (alphas))]);
+                cls_evaluation_params_init (&eval);
+                eval.n_splits = sizes[z] == 9000 ? 20 : (guint) g_rand_int_range (rand, 1, 130);
+                eval.cal_fraction = frac (g_rand_boolean (rand) ? "0.5" : "0.8");
+                eval.seed = g_rand_int (rand);
+
+                check_against_straightforward (pool, raw, &params, &eval);
+              }
+      }
+
+  g_rand_free (rand);
+}
+
+/* An evaluator kept across runs (splits cached) gives what a fresh one gives. */
+static void
+test_runs_reuse_splits (void)
+{
+  GRand *rand = g_rand_new_with_seed (cls_test_seed () + 10);
+  g_autoptr(GArray) raw = g_array_new (FALSE, FALSE, sizeof (RawCase));
+  g_autoptr(GPtrArray) pool = make_raw_pool (rand, 300, FALSE, raw);
+  g_autoptr(ClsEvaluator) evaluator = cls_evaluator_new ((ClsCaseSummary **) pool->pdata, pool->len);
+  ClsEvaluationParams eval;
+
+  cls_evaluation_params_init (&eval);
+  for (guint r = 0; r < 12; r++)
+    {
+      ClsCalibrationParams params;
+      g_autoptr(ClsEvaluation) a = NULL;
+      g_autoptr(ClsEvaluation) b = NULL;
+
+      cls_calibration_params_init (&params);
+      params.epsilon = (ClsFraction) { 5 + r * 3, 100 };
+      params.alpha = (ClsFraction) { 1 + r % 3, 10 };
+      params.empty_policy = r % 2 ? CLS_EMPTY_INCLUDE : CLS_EMPTY_SKIP;  /* a different n */
+      eval.seed = 1 + r / 4;
+      a = cls_evaluator_run (evaluator, &params, &eval, NULL);
+      b = cls_evaluate ((ClsCaseSummary **) pool->pdata, pool->len, &params, &eval, NULL);
+      g_assert_nonnull (a);
+      for (guint s = 0; s < eval.n_splits; s++)
+        g_assert_cmpmem (cls_evaluation_get_split (a, s), sizeof (ClsSplitResult),
+                         cls_evaluation_get_split (b, s), sizeof (ClsSplitResult));
+    }
+
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -363,6 +676,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/evaluation/too-few", test_too_few);
   g_test_add_func ("/evaluation/infeasible", test_infeasible);
   g_test_add_func ("/evaluation/theory-band", test_theory_band);
+  g_test_add_func ("/evaluation/matches-straightforward", test_matches_straightforward);
+  g_test_add_func ("/evaluation/runs-reuse-splits", test_runs_reuse_splits);
 
   return g_test_run ();
 }
