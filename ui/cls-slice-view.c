@@ -2791,6 +2791,92 @@ cls_slice_view_widget_to_voxel (ClsSliceView *self,
   return TRUE;
 }
 
+/* Draws the view as it is on screen (its size times the scale factor)
+ * into a framebuffer of its own, then waits for OpenGL to finish. With
+ * @pixels, reads the picture back (GL rows, bottom up, RGBA); with @ms,
+ * says how long the drawing took, glFinish included. */
+static gboolean
+draw_offscreen (ClsSliceView  *self,
+                guint8       **pixels,
+                int           *out_width,
+                int           *out_height,
+                double        *ms,
+                GError       **error)
+{
+  GtkGLArea *area = GTK_GL_AREA (self);
+  int scale, width, height;
+  GLint previous = 0;
+  GLuint framebuffer = 0, renderbuffer = 0;
+  GLenum status;
+  gint64 start;
+
+  if (!gtk_widget_get_realized (GTK_WIDGET (self)))
+    {
+      g_set_error_literal (error, GDK_GL_ERROR, GDK_GL_ERROR_NOT_AVAILABLE,
+                           _("The slice view is not on screen"));
+      return FALSE;
+    }
+  gtk_gl_area_make_current (area);
+  if (gtk_gl_area_get_error (area) != NULL)
+    {
+      g_propagate_error (error, g_error_copy (gtk_gl_area_get_error (area)));
+      return FALSE;
+    }
+
+  scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  width = gtk_widget_get_width (GTK_WIDGET (self)) * scale;
+  height = gtk_widget_get_height (GTK_WIDGET (self)) * scale;
+  if (width <= 0 || height <= 0)
+    {
+      g_set_error_literal (error, GDK_GL_ERROR, GDK_GL_ERROR_NOT_AVAILABLE,
+                           _("The slice view has no size yet"));
+      return FALSE;
+    }
+
+  glGetIntegerv (GL_FRAMEBUFFER_BINDING, &previous);
+  glGenFramebuffers (1, &framebuffer);
+  glGenRenderbuffers (1, &renderbuffer);
+  glBindRenderbuffer (GL_RENDERBUFFER, renderbuffer);
+  glRenderbufferStorage (GL_RENDERBUFFER, GL_RGBA8, width, height);
+  glBindFramebuffer (GL_FRAMEBUFFER, framebuffer);
+  glFramebufferRenderbuffer (GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, renderbuffer);
+  status = glCheckFramebufferStatus (GL_FRAMEBUFFER);
+
+  if (status == GL_FRAMEBUFFER_COMPLETE)
+    {
+      glFinish ();
+      start = g_get_monotonic_time ();
+      draw (self, framebuffer, width, height, scale);
+      gtk_gl_area_make_current (area);
+      glFinish ();
+      if (ms != NULL)
+        *ms = (double) (g_get_monotonic_time () - start) / 1000.0;
+      if (pixels != NULL)
+        {
+          glBindFramebuffer (GL_FRAMEBUFFER, framebuffer);
+          *pixels = g_malloc ((gsize) height * width * 4);
+          glPixelStorei (GL_PACK_ALIGNMENT, 4);
+          glReadPixels (0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, *pixels);
+        }
+    }
+
+  glBindFramebuffer (GL_FRAMEBUFFER, (GLuint) previous);
+  glDeleteFramebuffers (1, &framebuffer);
+  glDeleteRenderbuffers (1, &renderbuffer);
+
+  if (status != GL_FRAMEBUFFER_COMPLETE)
+    {
+      g_set_error (error, GDK_GL_ERROR, GDK_GL_ERROR_NOT_AVAILABLE,
+                   _("Could not make an off-screen framebuffer (status 0x%x)"), status);
+      return FALSE;
+    }
+  if (out_width != NULL)
+    *out_width = width;
+  if (out_height != NULL)
+    *out_height = height;
+  return TRUE;
+}
+
 /**
  * cls_slice_view_render_to_texture:
  * @self: a realized #ClsSliceView
@@ -2807,74 +2893,20 @@ GdkTexture *
 cls_slice_view_render_to_texture (ClsSliceView  *self,
                                   GError       **error)
 {
-  GtkGLArea *area = GTK_GL_AREA (self);
-  int scale, width, height;
-  GLint previous = 0;
-  GLuint framebuffer = 0, renderbuffer = 0;
-  GLenum status;
   g_autofree guint8 *pixels = NULL;
   g_autofree guint8 *row = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  int width = 0, height = 0;
   gsize stride;
 
   g_return_val_if_fail (CLS_IS_SLICE_VIEW (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!gtk_widget_get_realized (GTK_WIDGET (self)))
-    {
-      g_set_error_literal (error, GDK_GL_ERROR, GDK_GL_ERROR_NOT_AVAILABLE,
-                           _("The slice view is not on screen"));
-      return NULL;
-    }
-  gtk_gl_area_make_current (area);
-  if (gtk_gl_area_get_error (area) != NULL)
-    {
-      g_propagate_error (error, g_error_copy (gtk_gl_area_get_error (area)));
-      return NULL;
-    }
-
-  scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  width = gtk_widget_get_width (GTK_WIDGET (self)) * scale;
-  height = gtk_widget_get_height (GTK_WIDGET (self)) * scale;
-  if (width <= 0 || height <= 0)
-    {
-      g_set_error_literal (error, GDK_GL_ERROR, GDK_GL_ERROR_NOT_AVAILABLE,
-                           _("The slice view has no size yet"));
-      return NULL;
-    }
-
-  glGetIntegerv (GL_FRAMEBUFFER_BINDING, &previous);
-  glGenFramebuffers (1, &framebuffer);
-  glGenRenderbuffers (1, &renderbuffer);
-  glBindRenderbuffer (GL_RENDERBUFFER, renderbuffer);
-  glRenderbufferStorage (GL_RENDERBUFFER, GL_RGBA8, width, height);
-  glBindFramebuffer (GL_FRAMEBUFFER, framebuffer);
-  glFramebufferRenderbuffer (GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, renderbuffer);
-  status = glCheckFramebufferStatus (GL_FRAMEBUFFER);
-
-  if (status == GL_FRAMEBUFFER_COMPLETE)
-    {
-      draw (self, framebuffer, width, height, scale);
-      gtk_gl_area_make_current (area);
-      glBindFramebuffer (GL_FRAMEBUFFER, framebuffer);
-      stride = (gsize) width * 4;
-      pixels = g_malloc ((gsize) height * stride);
-      glPixelStorei (GL_PACK_ALIGNMENT, 4);
-      glReadPixels (0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
-    }
-
-  glBindFramebuffer (GL_FRAMEBUFFER, (GLuint) previous);
-  glDeleteFramebuffers (1, &framebuffer);
-  glDeleteRenderbuffers (1, &renderbuffer);
-
-  if (pixels == NULL)
-    {
-      g_set_error (error, GDK_GL_ERROR, GDK_GL_ERROR_NOT_AVAILABLE,
-                   _("Could not make an off-screen framebuffer (status 0x%x)"), status);
-      return NULL;
-    }
+  if (!draw_offscreen (self, &pixels, &width, &height, NULL, error))
+    return NULL;
 
   /* GL rows go up; texture rows go down. */
+  stride = (gsize) width * 4;
   row = g_malloc (stride);
   for (int y = 0; y < height / 2; y++)
     {
@@ -2888,4 +2920,30 @@ cls_slice_view_render_to_texture (ClsSliceView  *self,
 
   bytes = g_bytes_new_take (g_steal_pointer (&pixels), (gsize) height * stride);
   return gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, stride);
+}
+
+/**
+ * cls_slice_view_time_draw:
+ * @self: a realized #ClsSliceView
+ * @error: return location for a #GError
+ *
+ * Draws the view once off-screen, as cls_slice_view_render_to_texture()
+ * does but without reading it back, and waits until OpenGL has finished
+ * (glFinish). For benchmarks: see cls_tri_planar_measure_frame_ms().
+ *
+ * Returns: the milliseconds the drawing took, or a negative number with
+ *   @error set
+ */
+double
+cls_slice_view_time_draw (ClsSliceView  *self,
+                          GError       **error)
+{
+  double ms = 0;
+
+  g_return_val_if_fail (CLS_IS_SLICE_VIEW (self), -1.0);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1.0);
+
+  if (!draw_offscreen (self, NULL, NULL, NULL, &ms, error))
+    return -1.0;
+  return ms;
 }

@@ -295,5 +295,7 @@ gboolean         cls_slice_view_widget_to_voxel   (ClsSliceView     *self,
 
 GdkTexture      *cls_slice_view_render_to_texture (ClsSliceView     *self,
                                                    GError          **error);
+double           cls_slice_view_time_draw         (ClsSliceView     *self,
+                                                   GError          **error);
 
 G_END_DECLS

@@ -736,3 +736,94 @@ cls_tri_planar_save_png (ClsTriPlanar  *self,
   png = gdk_texture_save_to_png_bytes (texture);
   return cls_atomic_write (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error);
 }
+
+/**
+ * cls_tri_planar_measure_frame_ms:
+ * @self: a #ClsTriPlanar on screen, with a case
+ * @n_frames: how many frames to time (at least 1)
+ * @change: what changes before each frame
+ * @error: return location for a #GError
+ *
+ * For benchmarks: draws the three views @n_frames times off-screen at
+ * their size on screen, each view waited for with glFinish, after one
+ * frame that is not timed (textures and shaders made). A frame's time is
+ * the change (cls_tri_planar_set_cut() or cls_tri_planar_set_cursor())
+ * plus the three views' drawing. The cut and the cursor are put back
+ * afterwards.
+ *
+ * Returns: the median frame time in milliseconds, or a negative number
+ *   with @error set
+ */
+double
+cls_tri_planar_measure_frame_ms (ClsTriPlanar    *self,
+                                 guint            n_frames,
+                                 ClsFrameChange   change,
+                                 GError         **error)
+{
+  static const double cuts[2] = { 0.3, 0.35 };
+  g_autofree double *times = NULL;
+  double cut;
+  gint64 cursors[2][3], dims[3];
+  double median;
+
+  g_return_val_if_fail (CLS_IS_TRI_PLANAR (self), -1.0);
+  g_return_val_if_fail (n_frames > 0, -1.0);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1.0);
+
+  if (self->volumes == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _("The slice views have no case to draw"));
+      return -1.0;
+    }
+
+  cut = cls_slice_style_get_cut (self->style);
+  cls_slice_volumes_get_dims (self->volumes, dims);
+  memcpy (cursors[0], self->cursor, sizeof self->cursor);
+  for (int i = 0; i < 3; i++)
+    cursors[1][i] = self->cursor[i] + (self->cursor[i] + 1 < dims[i] ? 1 : -1);
+
+  times = g_new (double, n_frames);
+  for (guint f = 0; f <= n_frames; f++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      double ms;
+
+      if (change == CLS_FRAME_CHANGE_CUT)
+        cls_tri_planar_set_cut (self, cuts[f % 2]);
+      else
+        set_cursor (self, cursors[(f + 1) % 2], FALSE);
+      ms = (double) (g_get_monotonic_time () - start) / 1000.0;
+
+      for (int p = 0; p < CLS_N_SLICE_PLANES; p++)
+        {
+          double view_ms = cls_slice_view_time_draw (self->views[p], error);
+
+          if (view_ms < 0)
+            {
+              cls_tri_planar_set_cut (self, cut);
+              set_cursor (self, cursors[0], FALSE);
+              return -1.0;
+            }
+          ms += view_ms;
+        }
+      /* The first frame makes the textures and is not counted. */
+      if (f > 0)
+        times[f - 1] = ms;
+    }
+
+  cls_tri_planar_set_cut (self, cut);
+  set_cursor (self, cursors[0], FALSE);
+
+  /* A few dozen frames: an insertion sort. */
+  for (guint i = 1; i < n_frames; i++)
+    for (guint j = i; j > 0 && times[j - 1] > times[j]; j--)
+      {
+        double t = times[j];
+
+        times[j] = times[j - 1];
+        times[j - 1] = t;
+      }
+  median = n_frames % 2 ? times[n_frames / 2] : (times[n_frames / 2 - 1] + times[n_frames / 2]) / 2;
+  return median;
+}

@@ -11,6 +11,20 @@
 
 G_BEGIN_DECLS
 
+/**
+ * ClsFrameChange:
+ * @CLS_FRAME_CHANGE_CUT: a new cut before each frame (a slider move): the
+ *   views only get new uniforms
+ * @CLS_FRAME_CHANGE_SLICES: the cursor moves one voxel along all three
+ *   axes before each frame: every view shows a new slice
+ *
+ * What cls_tri_planar_measure_frame_ms() changes between frames.
+ */
+typedef enum {
+  CLS_FRAME_CHANGE_CUT,
+  CLS_FRAME_CHANGE_SLICES,
+} ClsFrameChange;
+
 #define CLS_TYPE_TRI_PLANAR (cls_tri_planar_get_type ())
 
 G_DECLARE_FINAL_TYPE (ClsTriPlanar, cls_tri_planar, CLS, TRI_PLANAR, GtkWidget)
@@ -33,6 +47,10 @@ const ClsVoxelReadout *cls_tri_planar_get_readout       (ClsTriPlanar     *self)
 const char            *cls_tri_planar_get_readout_text  (ClsTriPlanar     *self);
 
 GdkTexture            *cls_tri_planar_render_to_texture (ClsTriPlanar     *self,
+                                                         GError          **error);
+double                 cls_tri_planar_measure_frame_ms  (ClsTriPlanar     *self,
+                                                         guint             n_frames,
+                                                         ClsFrameChange    change,
                                                          GError          **error);
 gboolean               cls_tri_planar_save_png          (ClsTriPlanar     *self,
                                                          const char       *path,
