@@ -7,7 +7,11 @@
  *   DATASET/images/<case>.nii.gz          image (optional)
  *   DATASET/labels/<case>.nii.gz          ground truth
  *   DATASET/probs/<model>/<case>.nii.gz   lesion probability map (.nii too)
- * or a CSV manifest with the columns case,label,model,prob[,image].
+ * or a CSV manifest with the columns case,label,model,prob[,image],
+ * or a folder of summary files (see cls-summary-file.h):
+ *   SUMMARIES/<model>/<case>.clss         as `cls summarize` writes them
+ *   SUMMARIES/<anything>.clss             case and model from each header
+ * which loads to the same summaries as the volumes they were made from.
  */
 #pragma once
 
@@ -63,6 +67,27 @@ typedef struct {
   GPtrArray *failures;
 } ClsCaseSet;
 
+/**
+ * ClsSummaryFunc:
+ * @dataset: the dataset
+ * @case_index: the case
+ * @model: the model
+ * @summary: (transfer none): its summary
+ * @user_data: closure data
+ * @error: return location for a #GError
+ *
+ * Receives a summary from cls_dataset_summarize(), on a worker thread (so
+ * it must be thread-safe).
+ *
+ * Returns: %FALSE with @error set when it could not do its work
+ */
+typedef gboolean (*ClsSummaryFunc) (ClsDataset      *dataset,
+                                    guint            case_index,
+                                    const char      *model,
+                                    ClsCaseSummary  *summary,
+                                    gpointer         user_data,
+                                    GError         **error);
+
 void                cls_case_set_free           (ClsCaseSet         *self);
 
 ClsDataset         *cls_dataset_open            (const char         *path,
@@ -73,6 +98,11 @@ void                cls_dataset_unref           (ClsDataset         *self);
 const char         *cls_dataset_get_path        (const ClsDataset   *self);
 const char         *cls_dataset_get_name        (const ClsDataset   *self);
 gboolean            cls_dataset_is_manifest     (const ClsDataset   *self);
+gboolean            cls_dataset_is_summaries    (const ClsDataset   *self);
+const ClsSummaryOptions *cls_dataset_get_summary_options (const ClsDataset *self);
+const char         *cls_dataset_get_summary_path (const ClsDataset  *self,
+                                                 const char         *model,
+                                                 guint               i);
 guint               cls_dataset_get_n_cases     (const ClsDataset   *self);
 const char         *cls_dataset_get_case_id     (const ClsDataset   *self,
                                                  guint               i);
@@ -93,6 +123,17 @@ GPtrArray          *cls_dataset_get_warnings    (const ClsDataset   *self);
 GPtrArray          *cls_dataset_load            (ClsDataset            *self,
                                                  const char * const    *models,
                                                  const ClsLoadOptions  *options,
+                                                 ClsProgressFunc        progress,
+                                                 gpointer               user_data,
+                                                 GCancellable          *cancellable,
+                                                 GError               **error);
+GPtrArray          *cls_dataset_summarize       (ClsDataset            *self,
+                                                 const char * const    *models,
+                                                 const ClsLoadOptions  *options,
+                                                 guint                  first,
+                                                 guint                  end,
+                                                 ClsSummaryFunc         func,
+                                                 gpointer               func_data,
                                                  ClsProgressFunc        progress,
                                                  gpointer               user_data,
                                                  GCancellable          *cancellable,
