@@ -27,6 +27,7 @@ static const Command commands[] = {
   { "calibrate", cls_cmd_calibrate, N_("Compute t_i, the rank k and the calibrated threshold t̂") },
   { "evaluate",  cls_cmd_evaluate,  N_("ECR, FNR and PC over random calibration/test splits") },
   { "apply",     cls_cmd_apply,     N_("Write the mask {p >= 1 - t̂} of a probability map") },
+  { "summarize", cls_cmd_summarize, N_("Write one summary file per case and model, for large datasets") },
   { "report",    cls_cmd_report,    N_("The paper's tables and figures for a dataset, with an index.html") },
 };
 

@@ -23,6 +23,7 @@ int   cls_cmd_info       (int argc, char **argv);
 int   cls_cmd_calibrate  (int argc, char **argv);
 int   cls_cmd_evaluate   (int argc, char **argv);
 int   cls_cmd_apply      (int argc, char **argv);
+int   cls_cmd_summarize  (int argc, char **argv);
 int   cls_cmd_report     (int argc, char **argv);
 
 /* Options shared by the commands that calibrate. */
