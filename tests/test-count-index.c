@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "cls-count-index.h"
 #include "cls-test-util.h"
@@ -132,6 +133,99 @@ test_from_runs_and_map (void)
   g_assert_cmpuint (cls_count_index_count_at_least (index, &map, 1.5), ==, 1);
 }
 
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* More distinct values than the builder's hash table takes (2^20): the
+ * rest go through the sorted list, and the index is still exact. Some
+ * values repeat, some are not float32. */
+static void
+test_many_distinct (void)
+{
+  GRand *rand = g_rand_new_with_seed (cls_test_seed () + 3);
+  gsize n = 1500000;
+  g_autofree double *v = g_new (double, n);
+  g_autofree double *sorted = NULL;
+  g_autoptr(ClsCountIndexBuilder) b = cls_count_index_builder_new ();
+  g_autoptr(ClsCountIndex) index = NULL;
+  gsize distinct = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i % 10 == 0 && i > 0)
+        v[i] = v[g_rand_int_range (rand, 0, (gint32) i)];  /* a repeat */
+      else if (i % 1000 == 7)
+        v[i] = g_rand_double (rand);                       /* a double */
+      else if (i % 97 == 0)
+        v[i] = 0.0;
+      else
+        v[i] = (float) g_rand_double (rand);
+    }
+  for (gsize first = 0; first < n; first += 65536)
+    cls_count_index_builder_add (b, v + first, MIN (65536, n - first));
+  index = cls_count_index_builder_finish (b);
+
+  sorted = g_memdup2 (v, n * sizeof (double));
+  qsort (sorted, n, sizeof (double), compare_doubles);
+  for (gsize i = 0; i < n; i++)
+    distinct += i == 0 || sorted[i] != sorted[i - 1];
+
+  g_assert_cmpuint (distinct, >, 1u << 20);
+  g_assert_cmpuint (cls_count_index_get_n_distinct (index), ==, distinct);
+  g_assert_cmpuint (cls_count_index_get_total (index), ==, n);
+  g_assert_false (cls_count_index_is_float32 (index));
+
+  for (int q = 0; q < 2000; q++)
+    {
+      double c = q % 2 ? v[g_rand_int_range (rand, 0, (gint32) n)] : g_rand_double (rand);
+      gsize lo = 0, hi = n;
+
+      /* how many sorted values are >= c */
+      while (lo < hi)
+        {
+          gsize mid = lo + (hi - lo) / 2;
+          if (sorted[mid] >= c)
+            hi = mid;
+          else
+            lo = mid + 1;
+        }
+      g_assert_cmpuint (cls_count_index_count_at_least (index, NULL, c), ==, n - lo);
+    }
+
+  g_rand_free (rand);
+}
+
+/* Searching from a remembered start gives what a fresh search gives, as
+ * the cut wanders up and down. */
+static void
+test_search_near (void)
+{
+  GRand *rand = g_rand_new_with_seed (cls_test_seed () + 4);
+  gsize n = 5000;
+  g_autofree double *v = g_new (double, n);
+  g_autoptr(ClsCountIndexBuilder) b = cls_count_index_builder_new ();
+  g_autoptr(ClsCountIndex) index = NULL;
+  double c = 0.5;
+
+  for (gsize i = 0; i < n; i++)
+    v[i] = (float) (g_rand_int_range (rand, 0, 400) / 399.0);
+  cls_count_index_builder_add (b, v, n);
+  index = cls_count_index_builder_finish (b);
+
+  for (int step = 0; step < 5000; step++)
+    {
+      c = CLAMP (c + (g_rand_double (rand) - 0.5) * (step % 50 == 0 ? 1.0 : 0.01), -0.1, 1.1);
+      g_assert_cmpuint (cls_count_index_count_at_least (index, NULL, c), ==, brute (v, n, c));
+    }
+
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -141,6 +235,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/count-index/doubles", test_doubles);
   g_test_add_func ("/count-index/tiny-and-denormal", test_tiny_and_denormal);
   g_test_add_func ("/count-index/from-runs-and-map", test_from_runs_and_map);
+  g_test_add_func ("/count-index/many-distinct", test_many_distinct);
+  g_test_add_func ("/count-index/search-near", test_search_near);
 
   return g_test_run ();
 }
