@@ -15,8 +15,11 @@
  *              one core and on all, beside decompressing the same files
  *              with libdeflate (the limit) and with plain zlib (gzread)
  *   memory     peak resident memory while loading N cases (a child process
- *              per N), and the size of a summary against its volume
- *   frame      slice-view frame time (needs the tri-planar view; see below)
+ *              per N), and the size of a summary (in memory, as a file)
+ *              against its float32 volume
+ *   summary    the same for CT-sized (512 x 512 x 300) demo cases
+ *   frame      slice-view frame time, by cls-bench-slice (built with the
+ *              app; needs a display)
  */
 #include "config.h"
 
@@ -28,7 +31,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <json-glib/json-glib.h>
 #include <libdeflate.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <glib/gstdio.h>
@@ -40,6 +45,7 @@
 #include "cls-demo.h"
 #include "cls-evaluation.h"
 #include "cls-json-writer.h"
+#include "cls-summary-file.h"
 #include "cls-volume.h"
 
 #define SEED 20260101
@@ -662,7 +668,7 @@ child_load (const char *manifest)
   g_autoptr(ClsDataset) dataset = cls_dataset_open (manifest, &error);
   g_autoptr(ClsCaseSet) set = NULL;
   ClsLoadOptions options;
-  guint64 base, peak, summary_bytes = 0, n_voxels = 0;
+  guint64 base, peak, summary_bytes = 0, file_bytes = 0, n_voxels = 0;
 
   if (dataset == NULL)
     g_error ("%s", error->message);
@@ -677,12 +683,16 @@ child_load (const char *manifest)
 
   for (guint i = 0; i < set->summaries->len; i++)
     {
+      g_autoptr(GBytes) file = cls_summary_file_encode (set->summaries->pdata[i], NULL, NULL, NULL);
+
       summary_bytes += cls_case_summary_get_memory_size (set->summaries->pdata[i]);
+      file_bytes += g_bytes_get_size (file);
       n_voxels += cls_case_summary_get_n_voxels (set->summaries->pdata[i]);
     }
 
-  printf ("%u %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
-          set->summaries->len, base, peak, summary_bytes, n_voxels);
+  printf ("%u %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+          " %" G_GUINT64_FORMAT "\n",
+          set->summaries->len, base, peak, summary_bytes, n_voxels, file_bytes);
   return 0;
 }
 
@@ -707,8 +717,8 @@ bench_memory (const char *argv0)
 
   printf ("\nPeak memory while loading N demo cases (%" G_GINT64_FORMAT "×%" G_GINT64_FORMAT "×%"
           G_GINT64_FORMAT ", model %s, %u threads)\n", dims[0], dims[1], dims[2], LOAD_MODEL, n_cores ());
-  printf ("%6s %12s %12s %14s %16s %12s\n", "cases", "base MiB", "peak MiB", "peak-base MiB",
-          "summary KiB/case", "of float32");
+  printf ("%6s %12s %12s %14s %16s %12s %14s %12s\n", "cases", "base MiB", "peak MiB", "peak-base MiB",
+          "summary KiB/case", "of float32", "file KiB/case", "of float32");
 
   cls_json_writer_member (json, "memory");
   cls_json_writer_begin_array (json);
@@ -720,9 +730,9 @@ bench_memory (const char *argv0)
       g_autofree char *threads = g_strdup_printf ("--threads=%d", opt.threads);
       g_autofree char *out = NULL;
       const char *argv[] = { self, "--child-load", manifest, threads, NULL };
-      guint64 loaded = 0, base = 0, peak = 0, sbytes = 0, nvox = 0;
+      guint64 loaded = 0, base = 0, peak = 0, sbytes = 0, nvox = 0, fbytes = 0;
       int status = 0;
-      double per_case, share;
+      double per_case, share, file_per_case, file_share;
 
       if (manifest == NULL ||
           !g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL,
@@ -731,13 +741,16 @@ bench_memory (const char *argv0)
         g_error ("child: %s", error->message);
 
       if (sscanf (out, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
-                  " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &loaded, &base, &peak, &sbytes, &nvox) != 5)
+                  " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
+                  &loaded, &base, &peak, &sbytes, &nvox, &fbytes) != 6)
         g_error ("child printed “%s”", out);
 
       per_case = (double) sbytes / MAX (loaded, 1);
       share = (double) sbytes / (4.0 * (double) MAX (nvox, 1));
-      printf ("%6u %12.1f %12.1f %14.1f %16.1f %11.2f%%\n", n, base / 1024.0, peak / 1024.0,
-              (peak - base) / 1024.0, per_case / 1024.0, 100 * share);
+      file_per_case = (double) fbytes / MAX (loaded, 1);
+      file_share = (double) fbytes / (4.0 * (double) MAX (nvox, 1));
+      printf ("%6u %12.1f %12.1f %14.1f %16.1f %11.2f%% %14.1f %11.2f%%\n", n, base / 1024.0, peak / 1024.0,
+              (peak - base) / 1024.0, per_case / 1024.0, 100 * share, file_per_case / 1024.0, 100 * file_share);
       fflush (stdout);
 
       cls_json_writer_begin_object (json);
@@ -751,23 +764,161 @@ bench_memory (const char *argv0)
       cls_json_writer_double (json, per_case);
       cls_json_writer_member (json, "summary_share_of_float32");
       cls_json_writer_double (json, share);
+      cls_json_writer_member (json, "file_bytes_per_case");
+      cls_json_writer_double (json, file_per_case);
+      cls_json_writer_member (json, "file_share_of_float32");
+      cls_json_writer_double (json, file_share);
       cls_json_writer_end_object (json);
     }
 
   cls_json_writer_end_array (json);
 }
 
+/* One CT-sized case (the load benchmark's first): its summary in memory
+ * and as a file, against its float32 map. */
+static void
+bench_ct_summary (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ClsDataset) dataset = NULL;
+  g_autoptr(ClsCaseSet) set = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *manifest = NULL;
+  gint64 dims[3];
+  ClsLoadOptions options;
+
+  if (!parse_dims (opt.load_dims, dims))
+    g_error ("--load-dims: expected WxHxD, e.g. 512x512x300");
+  dir = cls_bench_ensure_demo (opt.cache, (guint) opt.load_cases, dims, &error);
+  if (dir == NULL)
+    g_error ("%s", error->message);
+
+  printf ("\nSummaries of %" G_GINT64_FORMAT "×%" G_GINT64_FORMAT "×%" G_GINT64_FORMAT
+          " demo cases against their float32 maps\n", dims[0], dims[1], dims[2]);
+  printf ("%-10s %-16s %10s %14s %10s %14s %10s\n", "case", "model", "lesion vox", "in memory KiB",
+          "of f32", "file KiB", "of f32");
+
+  cls_json_writer_member (json, "ct_summaries");
+  cls_json_writer_begin_array (json);
+  cls_load_options_init (&options);
+  for (const char * const *m = cls_demo_get_models (); *m != NULL; m++)
+    {
+      g_clear_pointer (&manifest, g_free);
+      g_clear_pointer (&dataset, cls_dataset_unref);
+      g_clear_pointer (&set, cls_case_set_free);
+      manifest = cls_bench_write_manifest (dir, *m, 2, &error);
+      if (manifest == NULL || (dataset = cls_dataset_open (manifest, &error)) == NULL ||
+          (set = cls_dataset_load_model (dataset, *m, &options, NULL, NULL, NULL, &error)) == NULL)
+        g_error ("%s", error->message);
+
+      for (guint i = 0; i < set->summaries->len; i++)
+        {
+          const ClsCaseSummary *s = set->summaries->pdata[i];
+          g_autoptr(GBytes) file = cls_summary_file_encode (s, NULL, NULL, NULL);
+          double f32 = 4.0 * (double) cls_case_summary_get_n_voxels (s);
+          double mem = cls_case_summary_get_memory_size (s);
+          double fb = g_bytes_get_size (file);
+
+          printf ("%-10s %-16s %10" G_GUINT64_FORMAT " %14.1f %9.2f%% %14.1f %9.2f%%\n",
+                  cls_case_summary_get_case_id (s), *m, cls_case_summary_get_n_lesion (s),
+                  mem / 1024, 100 * mem / f32, fb / 1024, 100 * fb / f32);
+          cls_json_writer_begin_object (json);
+          cls_json_writer_member (json, "case");
+          cls_json_writer_string (json, cls_case_summary_get_case_id (s));
+          cls_json_writer_member (json, "model");
+          cls_json_writer_string (json, *m);
+          cls_json_writer_member (json, "lesion_voxels");
+          cls_json_writer_uint (json, cls_case_summary_get_n_lesion (s));
+          cls_json_writer_member (json, "memory_bytes");
+          cls_json_writer_double (json, mem);
+          cls_json_writer_member (json, "file_bytes");
+          cls_json_writer_double (json, fb);
+          cls_json_writer_member (json, "float32_bytes");
+          cls_json_writer_double (json, f32);
+          cls_json_writer_end_object (json);
+        }
+    }
+  cls_json_writer_end_array (json);
+}
+
 /* Frame time
  * ---------- */
 
+/* The frame time of the three slice views is measured by cls-bench-slice
+ * (it needs GTK and a display; built with the app). Run here when it is
+ * next to this program and a display is there. */
 static void
-bench_frame (void)
+bench_frame (const char *argv0)
 {
-  /* The tri-planar slice view (ui/cls-tri-planar.*) renders off-screen
-   * through GTK's GL context; it is measured here once it exists. */
-  printf ("\nFrame time: not measured (the tri-planar view is not built into this benchmark)\n");
+  g_autofree char *dir = g_path_get_dirname (argv0);
+  g_autofree char *slice = g_build_filename (dir, "cls-bench-slice", NULL);
+  g_autofree char *json_path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *doc = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { slice, "--json", NULL, NULL };
+  int status = 0;
+  int fd;
+
   cls_json_writer_member (json, "frame");
-  cls_json_writer_null (json);
+  if (!g_file_test (slice, G_FILE_TEST_IS_EXECUTABLE) ||
+      (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL))
+    {
+      printf ("\nFrame time: not measured here (needs %s, built with the app, and a display;\n"
+              "  e.g. LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s \"-screen 0 1920x1080x24\" %s)\n",
+              slice, slice);
+      cls_json_writer_null (json);
+      return;
+    }
+
+  fd = g_file_open_tmp ("cls-bench-frame-XXXXXX.json", &json_path, &error);
+  if (fd < 0)
+    g_error ("%s", error->message);
+  close (fd);
+  argv[2] = json_path;
+
+  printf ("\n");
+  fflush (stdout);
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error) ||
+      !g_file_get_contents (json_path, &doc, NULL, &error) ||
+      !json_parser_load_from_data (parser, doc, -1, &error))
+    {
+      printf ("Frame time: cls-bench-slice failed: %s\n", error->message);
+      cls_json_writer_null (json);
+      g_unlink (json_path);
+      return;
+    }
+  g_unlink (json_path);
+
+  /* its table, then the figures in this document */
+  {
+    const char *end = strstr (out, "\n{");
+
+    fwrite (out, 1, end != NULL ? (gsize) (end - out) + 1 : strlen (out), stdout);
+  }
+  {
+    JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+    const char *fields[] = { "slices", "cut" };
+
+    cls_json_writer_begin_object (json);
+    cls_json_writer_member (json, "renderer");
+    cls_json_writer_string (json, json_object_get_string_member_with_default (root, "renderer", ""));
+    for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+      {
+        JsonObject *m = json_object_get_object_member (root, fields[i]);
+
+        cls_json_writer_member (json, fields[i]);
+        cls_json_writer_begin_object (json);
+        cls_json_writer_member (json, "wall_ms");
+        cls_json_writer_double (json, m != NULL ? json_object_get_double_member_with_default (m, "wall_ms", NAN) : NAN);
+        cls_json_writer_member (json, "cpu_ms");
+        cls_json_writer_double (json, m != NULL ? json_object_get_double_member_with_default (m, "cpu_ms", NAN) : NAN);
+        cls_json_writer_end_object (json);
+      }
+    cls_json_writer_end_object (json);
+  }
 }
 
 /* Main
@@ -798,7 +949,7 @@ main (int   argc,
       char *argv[])
 {
   GOptionEntry entries[] = {
-    { "modes", 0, 0, G_OPTION_ARG_STRING, &opt.modes, "What to measure: all, or a list of recompute,bisect,load,memory,frame", "LIST" },
+    { "modes", 0, 0, G_OPTION_ARG_STRING, &opt.modes, "What to measure: all, or a list of recompute,bisect,load,memory,summary,frame", "LIST" },
     { "sizes", 0, 0, G_OPTION_ARG_STRING, &opt.sizes, "Case counts for recompute/bisect (default 100,1000,10000,100000)", "LIST" },
     { "repeat", 0, 0, G_OPTION_ARG_INT, &opt.repeat, "Runs per figure at most (default 21; at least 3)", "R" },
     { "budget", 0, 0, G_OPTION_ARG_DOUBLE, &opt.budget, "Seconds per figure after which no new run starts (default 20)", "S" },
@@ -877,8 +1028,10 @@ main (int   argc,
     bench_load ();
   if (has_mode ("memory"))
     bench_memory (argv[0]);
+  if (has_mode ("summary"))
+    bench_ct_summary ();
   if (has_mode ("frame"))
-    bench_frame ();
+    bench_frame (argv[0]);
 
   cls_json_writer_end_object (json);
   {
