@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cls-error.h"
 #include "fuzz-common.h"
 
 static char *scratch;
@@ -97,4 +98,22 @@ fuzz_scratch_dir (void)
       atexit (remove_scratch);
     }
   return scratch;
+}
+
+/**
+ * fuzz_check_refusal:
+ * @path: the file that was refused
+ * @error: why
+ *
+ * A refusal is a #CLS_ERROR whose message starts with the file's name.
+ */
+void
+fuzz_check_refusal (const char   *path,
+                    const GError *error)
+{
+  FUZZ_CHECK (error != NULL, "refused without an error");
+  FUZZ_CHECK (error->domain == CLS_ERROR, "domain %s: %s",
+              g_quark_to_string (error->domain), error->message);
+  FUZZ_CHECK (g_str_has_prefix (error->message, path), "the message does not name the file: %s",
+              error->message);
 }

@@ -34,6 +34,8 @@ G_BEGIN_DECLS
 const char *fuzz_memory_file (const uint8_t *data,
                               size_t         size);
 const char *fuzz_scratch_dir (void);
+void        fuzz_check_refusal (const char   *path,
+                                const GError *error);
 
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
