@@ -37,6 +37,9 @@
 #include "cls-dataset.h"
 #include "cls-error.h"
 #include "cls-summary.h"
+#ifdef CLS_HAVE_SUMMARY_FILE
+#include "cls-summary-file.h"
+#endif
 #include "cls-test-util.h"
 #include "cls-volume.h"
 
@@ -2051,6 +2054,54 @@ test_output_disk_full (void)
   g_assert_cmpuint (count_entries (dir), ==, 2);
 }
 
+/* A map whose affine is valid but does not fit NIfTI-1's float32 fields
+ * (no sform or qform, a voxel size of 3e38 mm): the mask written from it
+ * must read back, or the command must say why it cannot write it. */
+static void
+test_output_mask_reads_back (void)
+{
+  g_autofree char *dir = entry_dir ("mask-reads-back");
+  g_autofree char *prob = g_build_filename (dir, "prob.nii", NULL);
+  g_autofree char *out = g_build_filename (dir, "mask.nii", NULL);
+  g_autoptr(ClsVolume) p = new_prob (grid, 1, 2);
+  g_autoptr(ClsVolume) back = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  g_autofree guint8 *b = nifti_bytes (p, &len);
+  Run r;
+
+  set_i16 (b, N1 (sform_code), 0);
+  set_i16 (b, N1 (qform_code), 0);
+  set_f32 (b, N1 (pixdim) + 12, -3.2e38f);
+  put (prob, b, len);
+  corpus_add ("volume", prob);
+
+  r = run_cls (NULL, "apply", prob, "--t-hat", "0.5", "-q", "-o", out);
+  if (r.status != 0)
+    {
+      assert_cli_refuses (&r, out, NULL, "cls apply");
+      run_clear (&r);
+      return;
+    }
+  run_clear (&r);
+
+  back = cls_volume_read (out, NULL, &error);
+  if (back == NULL)
+    {
+      g_test_message ("%s", error->message);
+      g_test_incomplete ("core/cls-volume.c, build_header(): an affine beyond FLT_MAX is "
+                         "written to NIfTI-1 float32 fields as infinity; the mask does not "
+                         "read back (write NIfTI-2 instead)");
+      return;
+    }
+  {
+    g_autoptr(ClsVolume) orig = cls_volume_read (prob, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (cls_volume_same_grid (back, orig, 1e-3));
+  }
+}
+
 /* cls demo where it cannot write. */
 static void
 test_demo_cannot_write (void)
@@ -2198,6 +2249,33 @@ test_valid_controls (void)
     put (cal, r.out, strlen (r.out));
     corpus_add ("calibration", cal);
     run_clear (&r);
+
+#ifdef CLS_HAVE_SUMMARY_FILE
+    /* summary files of the good cases: the seeds of fuzz-summary-file */
+    for (guint c = 1; c <= 3; c++)
+      {
+        g_autofree char *id = g_strdup_printf ("c%u", c);
+        g_autofree char *name = g_strconcat (id, ".nii.gz", NULL);
+        g_autofree char *l = g_build_filename (good, "labels", name, NULL);
+        g_autofree char *p = g_build_filename (good, "probs", "m", name, NULL);
+        g_autofree char *out = g_strconcat (dir, "/", id, CLS_SUMMARY_FILE_SUFFIX, NULL);
+        g_autoptr(ClsVolume) lv = cls_volume_read (l, NULL, NULL);
+        g_autoptr(ClsVolume) pv = cls_volume_read (p, NULL, NULL);
+        g_autoptr(ClsCaseSummary) s = NULL;
+        g_autoptr(GError) error = NULL;
+        ClsSummaryOptions options;
+
+        g_assert_nonnull (lv);
+        g_assert_nonnull (pv);
+        cls_summary_options_init (&options);
+        s = cls_case_summary_new_from_volumes (id, "m", pv, lv, &options, &error);
+        g_assert_no_error (error);
+        if (cls_summary_file_write (out, s, &options, p, l, &error))
+          corpus_add ("summary-file", out);
+        else
+          g_test_message ("no summary file seed: %s", error->message);
+      }
+#endif
   }
 }
 
@@ -2245,6 +2323,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/hostile/output/read-only-folder", test_output_read_only_folder);
   g_test_add_func ("/hostile/output/refusals", test_output_refusals);
   g_test_add_func ("/hostile/output/disk-full", test_output_disk_full);
+  g_test_add_func ("/hostile/output/mask-reads-back", test_output_mask_reads_back);
   g_test_add_func ("/hostile/output/demo-cannot-write", test_demo_cannot_write);
   g_test_add_func ("/hostile/output/stdout-full", test_stdout_full);
   g_test_add_func ("/hostile/controls", test_valid_controls);
