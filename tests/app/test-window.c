@@ -23,6 +23,7 @@
 #include "cls-result-json.h"
 #include "cls-explain-popover.h"
 #include "cls-export.h"
+#include "cls-plot-panel.h"
 #include "cls-test-util.h"
 #include "cls-window.h"
 
@@ -60,6 +61,20 @@ open_window (const char *path)
     g_main_context_iteration (NULL, TRUE);
   iterate_until_idle ();
   return window;
+}
+
+/* Lets the window's worker threads (case loading, sweeps) finish, so that
+ * none is still running when the process exits, then closes it. */
+static void
+close_window (ClsWindow *window)
+{
+  ClsPlotsPanel *plots = CLS_PLOTS_PANEL (cls_window_get_plots_panel (window));
+  ClsSession *session = cls_window_get_session (window);
+
+  while (cls_plots_panel_get_busy (plots) || cls_session_get_case_loading (session))
+    g_main_context_iteration (NULL, TRUE);
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_until_idle ();
 }
 
 /* What the summary must say, computed here from the core alone. */
@@ -205,7 +220,7 @@ test_summary_follows_sliders (void)
   set_epsilon_alpha (window, 0.25, 0.2);
   check_summary (window, "0.25", "0.2");
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
 }
 
 static void
@@ -263,7 +278,7 @@ test_violating_filter (void)
   iterate_until_idle ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_rows_before);
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
 }
 
 static void
@@ -316,7 +331,7 @@ test_rows_and_selection (void)
         }
     }
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
 }
 
 static void
@@ -362,8 +377,7 @@ test_one_case (void)
   g_assert_nonnull (strstr (message, "Too few cases"));
   g_assert_nonnull (strstr (message, "at least 2"));
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  iterate_until_idle ();
+  close_window (window);
   cls_test_rm_rf (dir);
 }
 
@@ -428,7 +442,7 @@ test_export_masks (void)
   g_assert_cmpint (before.st_mtime, ==, after.st_mtime);
   g_assert_cmpint (before.st_size, ==, after.st_size);
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
   cls_test_rm_rf (out);
 }
 
@@ -471,7 +485,7 @@ test_calibration_json_matches_cli (void)
   g_strchomp (json);
   g_assert_cmpstr (json, ==, out);
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
 }
 
 /* Not a timed test: it reports how long a slider move takes on 1,000
@@ -520,7 +534,7 @@ test_thousand_cases (void)
   g_free (probs);
   g_free (lesion);
   g_rand_free (rand);
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
 }
 
 /* Under a bare xvfb-run there is no session bus: GTK warns and goes on,
