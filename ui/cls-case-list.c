@@ -145,6 +145,9 @@ setup_cell (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), column->numeric ? 1.0 : 0.0);
+  /* GTK 4.8 has no header tooltips: the cells say what the column means. */
+  if (column->tooltip != NULL)
+    gtk_widget_set_tooltip_text (label, g_dgettext (GETTEXT_PACKAGE, column->tooltip));
   if (column->numeric)
     gtk_widget_add_css_class (label, "numeric");
   if (g_str_equal (column->sort_property, "covered"))
