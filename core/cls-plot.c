@@ -489,7 +489,7 @@ item_free (gpointer data)
   g_free (item->y);
   g_free (item->y2);
   if (item->notes != NULL)
-    for (guint i = 0; i < item->n; i++)
+    for (guint i = 0; i < MAX (item->n, 1); i++)  /* as many as set_note allocates */
       g_free (item->notes[i]);
   g_free (item->notes);
   g_free (item->hollow);
