@@ -545,28 +545,85 @@ cls_count_index_builder_add_zeros (ClsCountIndexBuilder *self,
   self->zeros += n;
 }
 
-static ClsCountIndex *
-index_alloc (gsize    n_distinct,
-             gboolean f32,
-             gboolean c32)
+/* The bytes of an index of @n_distinct values, header and arrays. */
+static gsize
+index_layout (gsize     n_distinct,
+              gboolean  f32,
+              gboolean  c32,
+              gsize    *head,
+              gsize    *vsize)
 {
-  gsize head = (sizeof (ClsCountIndex) + 15) & ~(gsize) 15;
-  gsize vsize = n_distinct * (f32 ? sizeof (float) : sizeof (double));
   gsize csize = (n_distinct + 1) * (c32 ? sizeof (guint32) : sizeof (guint64));
-  guint8 *block;
-  ClsCountIndex *self;
 
-  vsize = (vsize + 15) & ~(gsize) 15;
-  block = g_malloc (head + vsize + csize);
-  self = (ClsCountIndex *) block;
+  *head = (sizeof (ClsCountIndex) + 15) & ~(gsize) 15;
+  *vsize = (n_distinct * (f32 ? sizeof (float) : sizeof (double)) + 15) & ~(gsize) 15;
+  return *head + *vsize + csize;
+}
+
+static ClsCountIndex *
+index_init (guint8   *block,
+            gsize     n_distinct,
+            gboolean  f32,
+            gboolean  c32)
+{
+  ClsCountIndex *self = (ClsCountIndex *) block;
+  gsize head, vsize;
+
+  index_layout (n_distinct, f32, c32, &head, &vsize);
   self->hint = 0;
   self->n_distinct = n_distinct;
   self->f32 = f32;
   self->c32 = c32;
   self->values = block + head;
   self->count_ge = block + head + vsize;
-
   return self;
+}
+
+static ClsCountIndex *
+index_alloc (gsize    n_distinct,
+             gboolean f32,
+             gboolean c32)
+{
+  gsize head, vsize;
+
+  return index_init (g_malloc (index_layout (n_distinct, f32, c32, &head, &vsize)), n_distinct, f32, c32);
+}
+
+/**
+ * cls_count_index_get_block_size:
+ * @self: an index
+ *
+ * Returns: the bytes cls_count_index_copy_to() needs
+ */
+gsize
+cls_count_index_get_block_size (const ClsCountIndex *self)
+{
+  gsize head, vsize;
+
+  return index_layout (self->n_distinct, self->f32, self->c32, &head, &vsize);
+}
+
+/**
+ * cls_count_index_copy_to:
+ * @self: an index
+ * @block: cls_count_index_get_block_size() bytes, 16-byte aligned
+ *
+ * Copies @self into memory that a container owns (a case summary keeps its
+ * index next to itself, so that a loop over many cases touches fewer
+ * places). The copy lives as long as @block; never give it to
+ * cls_count_index_free().
+ *
+ * Returns: (transfer none): the copy
+ */
+ClsCountIndex *
+cls_count_index_copy_to (const ClsCountIndex *self,
+                         gpointer             block)
+{
+  ClsCountIndex *copy = index_init (block, self->n_distinct, self->f32, self->c32);
+
+  memcpy (copy->values, self->values, self->n_distinct * (self->f32 ? sizeof (float) : sizeof (double)));
+  memcpy (copy->count_ge, self->count_ge, (self->n_distinct + 1) * (self->c32 ? sizeof (guint32) : sizeof (guint64)));
+  return copy;
 }
 
 static inline double

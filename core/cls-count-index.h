@@ -70,6 +70,9 @@ ClsCountIndex        *cls_count_index_new_from_runs    (const double         *va
                                                         const guint64        *counts,
                                                         gsize                 n_distinct);
 void                  cls_count_index_free             (ClsCountIndex        *self);
+gsize                 cls_count_index_get_block_size   (const ClsCountIndex  *self);
+ClsCountIndex        *cls_count_index_copy_to          (const ClsCountIndex  *self,
+                                                        gpointer              block);
 
 guint64               cls_count_index_get_total        (const ClsCountIndex  *self);
 gsize                 cls_count_index_get_n_distinct   (const ClsCountIndex  *self);

@@ -20,24 +20,30 @@
 #define GRID_TOLERANCE_MM 1e-3
 #define MAX_REPORTED_LABELS 5
 
+/* One block per case: this header (what every query reads first, in one
+ * 128-byte-aligned pair of cache lines), then the count index, then the
+ * lesion probabilities. A loop over many cases then touches few places
+ * per case. */
 struct _ClsCaseSummary
 {
-  grefcount      ref_count;
   gsize          hint;            /* where the last lesion search ended */
-  char          *case_id;
-  char          *model;
   guint64        n_voxels;
   guint64        n_lesion;
-  gboolean       wide;            /* lesion values are doubles (else floats) */
-  gpointer       lesion;          /* sorted from largest */
-  double        *lesion_doubles;  /* for cls_case_summary_get_lesion_probs(), made on demand */
-  ClsCountIndex *counts;
+  gpointer       lesion;          /* sorted from largest, floats or doubles */
+  ClsCountIndex *counts;          /* in this block */
   double         min;
   double         max;
+  gboolean       wide;            /* lesion values are doubles (else floats) */
   gboolean       float32;
   guint64        found_fixed;     /* lesion voxels with p >= CLS_FIXED_CUT */
   guint64        pos_fixed;       /* voxels with p >= CLS_FIXED_CUT */
+  grefcount      ref_count;
+  char          *case_id;
+  char          *model;
+  double        *lesion_doubles;  /* for cls_case_summary_get_lesion_probs(), made on demand */
 };
+
+#define HEADER_BYTES (((sizeof (ClsCaseSummary) + 127) / 128) * 128)
 
 void
 cls_summary_options_init (ClsSummaryOptions *options)
@@ -54,7 +60,8 @@ lesion_at (const ClsCaseSummary *self,
   return self->wide ? ((const double *) self->lesion)[i] : (double) ((const float *) self->lesion)[i];
 }
 
-/* Takes @lesion (sorted from largest) and @counts. */
+/* Takes @lesion (sorted from largest) and @counts, and copies them into
+ * the summary's block. */
 static ClsCaseSummary *
 summary_new (const char    *case_id,
              const char    *model,
@@ -64,21 +71,31 @@ summary_new (const char    *case_id,
              guint64        n_lesion,
              ClsCountIndex *counts)
 {
-  ClsCaseSummary *self = g_new0 (ClsCaseSummary, 1);
+  gsize index_bytes = (cls_count_index_get_block_size (counts) + 15) & ~(gsize) 15;
+  gsize lesion_bytes = MAX (n_lesion, 1) * (wide ? sizeof (double) : sizeof (float));
+  guint8 *block = g_aligned_alloc (1, HEADER_BYTES + index_bytes + lesion_bytes, 128);
+  ClsCaseSummary *self = (ClsCaseSummary *) block;
   gsize nd = cls_count_index_get_n_distinct (counts);
 
+  memset (self, 0, sizeof *self);
   g_ref_count_init (&self->ref_count);
   self->case_id = g_strdup (case_id);
   self->model = g_strdup (model);
   self->n_voxels = n_voxels;
   self->n_lesion = n_lesion;
   self->wide = wide;
-  self->lesion = lesion;
-  self->counts = counts;
+  self->counts = cls_count_index_copy_to (counts, block + HEADER_BYTES);
+  self->lesion = block + HEADER_BYTES + index_bytes;
+  if (n_lesion > 0)
+    memcpy (self->lesion, lesion, n_lesion * (wide ? sizeof (double) : sizeof (float)));
+  g_free (lesion);
+  cls_count_index_free (counts);
+  counts = self->counts;
+
   self->min = nd > 0 ? cls_count_index_get_value (counts, 0) : 0.0;
   self->max = nd > 0 ? cls_count_index_get_value (counts, nd - 1) : 0.0;
   self->float32 = !wide && cls_count_index_is_float32 (counts);
-  self->found_fixed = cls_sorted_first (lesion, wide, n_lesion, CLS_FIRST_BELOW, NULL, CLS_FIXED_CUT, 0);
+  self->found_fixed = cls_sorted_first (self->lesion, wide, n_lesion, CLS_FIRST_BELOW, NULL, CLS_FIXED_CUT, 0);
   self->pos_fixed = cls_count_index_count_at_least (counts, NULL, CLS_FIXED_CUT);
 
   return self;
@@ -165,8 +182,6 @@ cls_case_summary_new_sorted (const char    *case_id,
         }
     }
 
-  if (lesion == NULL)
-    lesion = g_malloc (sizeof (double));
   return summary_new (case_id, model, n_voxels, lesion, wide, n_lesion, counts);
 }
 
@@ -681,10 +696,8 @@ cls_case_summary_unref (ClsCaseSummary *self)
 
   g_free (self->case_id);
   g_free (self->model);
-  g_free (self->lesion);
   g_free (self->lesion_doubles);
-  cls_count_index_free (self->counts);
-  g_free (self);
+  g_aligned_free (self);
 }
 
 const char *
