@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -165,7 +166,7 @@ cls_cmd_apply (int    argc,
     if (n_bad > 0)
       {
         g_set_error (&error, CLS_ERROR, CLS_ERROR_BAD_PROBABILITY,
-                     _("%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " voxels are not probabilities "
+                     _("%s: %" PRIu64 " of %" PRIu64 " voxels are not probabilities "
                        "(NaN, infinite or outside [0, 1])%s"),
                      argv[1], n_bad, n, logits ? "" : _(" (if the map holds logits, use --logits)"));
         status = cls_cli_fail (error);
@@ -200,7 +201,7 @@ cls_cmd_apply (int    argc,
     }
 
   if (!quiet)
-    printf (_("%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " voxels (%.4f%%) have p >= %.9g\n"),
+    printf (_("%s: %" PRIu64 " of %" PRIu64 " voxels (%.4f%%) have p >= %.9g\n"),
             output, n_in, n, 100.0 * n_in / MAX (n, 1), cut);
 
   status = CLS_EXIT_OK;

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 
 #include <glib/gi18n.h>
@@ -27,12 +28,12 @@ print_table (const ClsCalibration *cal)
   printf (_(", epsilon = %s, alpha = %s, method %s\n"), eps, alpha, cls_method_to_string (p->method));
 
   if (cls_calibration_is_feasible (cal))
-    printf (_("Rank k = %" G_GUINT64_FORMAT " of n = %u: t̂ = %.6g (mask p >= %.9g)\n"),
+    printf (_("Rank k = %" PRIu64 " of n = %u: t̂ = %.6g (mask p >= %.9g)\n"),
             cls_calibration_get_rank (cal), n, cls_calibration_get_t_hat (cal),
             cls_calibration_get_cut (cal));
   else
-    printf (_("Not feasible: k = %" G_GUINT64_FORMAT " > n = %u. With alpha = %s at least %"
-              G_GUINT64_FORMAT " cases are needed. t̂ = 1: every voxel counts as lesion.\n"),
+    printf (_("Not feasible: k = %" PRIu64 " > n = %u. With alpha = %s at least %"
+              PRIu64 " cases are needed. t̂ = 1: every voxel counts as lesion.\n"),
             cls_calibration_get_rank (cal), n, alpha, cls_calibration_get_min_n (cal));
 
   printf ("\n%-16s %10s %9s %11s %8s %8s %9s %9s %5s\n",
@@ -103,7 +104,7 @@ cls_cmd_calibrate (int    argc,
     }
 
   if (!cls_calibration_is_feasible (cal))
-    cls_cli_warn (_("not feasible: %u cases are too few for alpha; at least %" G_GUINT64_FORMAT
+    cls_cli_warn (_("not feasible: %u cases are too few for alpha; at least %" PRIu64
                     " are needed. t̂ = 1 (every voxel counts as lesion)."),
                   cls_calibration_get_n (cal), cls_calibration_get_min_n (cal));
 

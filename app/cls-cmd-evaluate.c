@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 
 #include <glib/gi18n.h>
@@ -40,14 +41,14 @@ print_table (const ClsEvaluation *ev,
   if (cls_evaluation_get_n_skipped (ev) > 0)
     printf (_(" (%u without lesion skipped)"), cls_evaluation_get_n_skipped (ev));
   printf (_(", epsilon = %s, alpha = %s, method %s\n"), eps, alpha, cls_method_to_string (p->method));
-  printf (_("%u random splits (MT19937, seed %" G_GUINT64_FORMAT "), calibration fraction %s: "
+  printf (_("%u random splits (MT19937, seed %" PRIu64 "), calibration fraction %s: "
             "%u calibration and %u test cases each\n"),
           e->n_splits, e->seed, f, cls_evaluation_get_n_cal (ev), cls_evaluation_get_n_test (ev));
   if (cls_evaluation_is_feasible (ev))
-    printf (_("Rank k = %" G_GUINT64_FORMAT " of %u; t̂ = %.4f ± %.4f\n\n"),
+    printf (_("Rank k = %" PRIu64 " of %u; t̂ = %.4f ± %.4f\n\n"),
             k, cls_evaluation_get_n_cal (ev), t.mean, t.std);
   else
-    printf (_("Not feasible: k = %" G_GUINT64_FORMAT " > %u calibration cases; t̂ = 1 (every voxel is lesion)\n\n"),
+    printf (_("Not feasible: k = %" PRIu64 " > %u calibration cases; t̂ = 1 (every voxel is lesion)\n\n"),
             k, cls_evaluation_get_n_cal (ev));
 
   printf ("%-28s %-19s %-19s\n", "", _("fixed t = 0.5"), _("calibrated t̂"));

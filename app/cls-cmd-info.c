@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -210,16 +211,22 @@ cls_cmd_info (int    argc,
     printf ("  %-14s [%10.4f %10.4f %10.4f %10.4f]\n", i == 0 ? _("affine") : "",
             affine[i][0], affine[i][1], affine[i][2], affine[i][3]);
   if (scaled)
-    printf ("  %-14s value = %g × stored + %g\n", _("scaling"), slope, inter);
+    {
+      printf ("  %-14s ", _("scaling"));
+      printf (_("value = %g × stored + %g\n"), slope, inter);
+    }
   if (cls_volume_get_affine_warning (v) != NULL)
     printf ("  %-14s %s\n", _("warning"), cls_volume_get_affine_warning (v));
   if (cls_volume_has_data (v))
     {
-      printf ("  %-14s %g … %g, mean %g\n", _("values"), stats.min, stats.max,
+      printf ("  %-14s ", _("values"));
+      printf (_("%g … %g, mean %g\n"), stats.min, stats.max,
               stats.n_finite ? stats.sum / stats.n_finite : NAN);
       if (stats.n_nan + stats.n_inf > 0)
-        printf ("  %-14s %" G_GUINT64_FORMAT " NaN, %" G_GUINT64_FORMAT " infinite\n",
-                _("not finite"), stats.n_nan, stats.n_inf);
+        {
+          printf ("  %-14s ", _("not finite"));
+          printf (_("%" PRIu64 " NaN, %" PRIu64 " infinite\n"), stats.n_nan, stats.n_inf);
+        }
       if (stats.integral && stats.min >= 0 && stats.max <= 255)
         printf ("  %-14s %s\n", _("looks like"), _("a label volume (whole numbers)"));
       else if (stats.outside_unit == 0 && stats.n_nan + stats.n_inf == 0)

@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "cls-explain-popover.h"
@@ -63,8 +64,8 @@ cls_explain_guarantee (ClsSession *session)
 
   if (!cls_calibration_is_feasible (cal))
     return g_strdup_printf (_("With %u cases, a guarantee at %s%% cannot be given: the rank "
-                              "⌈(1 − α)(n + 1)⌉ = %" G_GUINT64_FORMAT " exceeds n. At least %"
-                              G_GUINT64_FORMAT " cases are needed; until then t̂ = 1 marks "
+                              "⌈(1 − α)(n + 1)⌉ = %" PRIu64 " exceeds n. At least %"
+                              PRIu64 " cases are needed; until then t̂ = 1 marks "
                               "every voxel as lesion."),
                             cls_calibration_get_n (cal), level, cls_calibration_get_rank (cal),
                             cls_calibration_get_min_n (cal));
@@ -99,7 +100,7 @@ cls_explain_details (ClsSession *session)
 
   return g_strdup_printf (_("Each of the n = %u calibration cases has a critical threshold t_i: "
                             "the smallest t whose mask {p ≥ 1 − t} misses at most ε of its lesion. "
-                            "t̂ = %.4f is the k-th smallest t_i with k = %" G_GUINT64_FORMAT ", so a "
+                            "t̂ = %.4f is the k-th smallest t_i with k = %" PRIu64 ", so a "
                             "new case’s mask is every voxel with probability at least %.6g. The "
                             "guarantee holds on average over calibration sets drawn like this "
                             "one, for new cases from the same source."),

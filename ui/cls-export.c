@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -266,7 +267,7 @@ cls_export_write_mask (ClsVolume   *prob,
   if (mask == NULL)
     {
       g_set_error (error, CLS_ERROR, CLS_ERROR_TOO_LARGE,
-                   _("not enough memory for a mask of %" G_GUINT64_FORMAT " voxels for %s"), n, path);
+                   _("not enough memory for a mask of %" PRIu64 " voxels for %s"), n, path);
       return FALSE;
     }
 

@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "cls-error.h"
@@ -219,7 +220,7 @@ update_progress (gpointer user_data)
   if (total > 0)
     {
       gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
-      detail = g_strdup_printf (_("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " cases"), done, total);
+      detail = g_strdup_printf (_("%" PRIu64 " of %" PRIu64 " cases"), done, total);
     }
   else
     gtk_progress_bar_pulse (self->progress_bar);

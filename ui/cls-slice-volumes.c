@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -586,7 +587,7 @@ cls_voxel_readout_format (const ClsVoxelReadout *readout)
 
   g_return_val_if_fail (readout != NULL, NULL);
 
-  g_string_append_printf (text, _("%.1f, %.1f, %.1f mm  [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]"),
+  g_string_append_printf (text, _("%.1f, %.1f, %.1f mm  [%" PRId64 ", %" PRId64 ", %" PRId64 "]"),
                           readout->position[0], readout->position[1], readout->position[2],
                           readout->index[0], readout->index[1], readout->index[2]);
   if (readout->has_image)
@@ -723,7 +724,7 @@ slice_volumes_upload (ClsSliceVolumes  *self,
     if (self->dims[i] > max_size)
       {
         g_set_error (error, CLS_ERROR, CLS_ERROR_TOO_LARGE,
-                     _("The volume (%" G_GINT64_FORMAT " × %" G_GINT64_FORMAT " × %" G_GINT64_FORMAT
+                     _("The volume (%" PRId64 " × %" PRId64 " × %" PRId64
                        " voxels) is larger than this GPU’s 3D textures (%d per side): the slices cannot be shown"),
                      self->dims[0], self->dims[1], self->dims[2], (int) max_size);
         gdk_gl_context_clear_current ();

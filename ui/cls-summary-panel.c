@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "cls-explain-popover.h"
@@ -104,7 +105,7 @@ update_calibration (ClsSummaryPanel      *self,
     take_text (self, CLS_SUMMARY_CASES, g_strdup_printf ("%u", n));
 
   take_text (self, CLS_SUMMARY_RANK,
-             g_strdup_printf (_("%" G_GUINT64_FORMAT " of %u"), cls_calibration_get_rank (cal), n));
+             g_strdup_printf (_("%" PRIu64 " of %u"), cls_calibration_get_rank (cal), n));
   take_text (self, CLS_SUMMARY_T_HAT, g_strdup_printf ("%.4f", cls_calibration_get_t_hat (cal)));
   take_text (self, CLS_SUMMARY_CUT, g_strdup_printf ("p ≥ %.6g", cls_calibration_get_cut (cal)));
   take_text (self, CLS_SUMMARY_COVERED,
@@ -117,12 +118,12 @@ update_calibration (ClsSummaryPanel      *self,
       guint64 min_n = cls_calibration_get_min_n (cal);
 
       take_text (self, CLS_SUMMARY_FEASIBLE,
-                 g_strdup_printf (_("No: needs at least %" G_GUINT64_FORMAT " cases"), min_n));
+                 g_strdup_printf (_("No: needs at least %" PRIu64 " cases"), min_n));
       gtk_widget_add_css_class (GTK_WIDGET (self->values[CLS_SUMMARY_FEASIBLE]), "error");
       g_string_append_printf (message,
-                              _("Too few cases for this α: k = %" G_GUINT64_FORMAT " exceeds n = %u. "
+                              _("Too few cases for this α: k = %" PRIu64 " exceeds n = %u. "
                                 "t̂ = 1 marks every voxel until there are at least %"
-                                G_GUINT64_FORMAT " cases."),
+                                PRIu64 " cases."),
                               cls_calibration_get_rank (cal), n, min_n);
     }
 }
