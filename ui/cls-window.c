@@ -35,6 +35,7 @@ struct _ClsWindow
 
   ClsSession           *session;
   GSettings            *settings;
+  GSettings            *overlay_settings;
   gboolean              loading;
   char                 *loading_path;
   gboolean              only_violating;
@@ -504,6 +505,56 @@ bind_settings (ClsWindow *self)
   g_settings_bind (self->settings, "radiological", self, "radiological", G_SETTINGS_BIND_DEFAULT);
 }
 
+/* The look of the overlays: kept in GSettings (dconf-editor or `gsettings
+ * set org.clsstudio.ClsStudio.Overlays ...`), followed at once. */
+static const struct {
+  const char      *key;
+  ClsOverlayColor  which;
+} overlay_color_keys[] = {
+  { "color-mask-fixed", CLS_OVERLAY_COLOR_MASK_FIXED },
+  { "color-mask-calibrated", CLS_OVERLAY_COLOR_MASK_CALIBRATED },
+  { "color-ground-truth", CLS_OVERLAY_COLOR_GROUND_TRUTH },
+  { "color-missed", CLS_OVERLAY_COLOR_MISSED },
+  { "color-crosshair", CLS_OVERLAY_COLOR_CROSSHAIR },
+};
+
+static void
+on_overlay_setting_changed (ClsWindow  *self,
+                            const char *key)
+{
+  ClsSliceStyle *style = cls_tri_planar_get_style (self->views);
+
+  for (guint i = 0; i < G_N_ELEMENTS (overlay_color_keys); i++)
+    if (key == NULL || g_str_equal (key, overlay_color_keys[i].key))
+      {
+        g_autofree char *text = g_settings_get_string (self->overlay_settings,
+                                                       overlay_color_keys[i].key);
+        GdkRGBA color;
+
+        if (gdk_rgba_parse (&color, text))
+          cls_slice_style_set_color (style, overlay_color_keys[i].which, &color);
+        else
+          g_warning ("GSettings key %s: “%s” is not a colour; keeping the current one",
+                     overlay_color_keys[i].key, text);
+      }
+}
+
+static void
+bind_overlay_settings (ClsWindow *self)
+{
+  ClsSliceStyle *style = cls_tri_planar_get_style (self->views);
+
+  self->overlay_settings = cls_application_new_settings (APPLICATION_ID ".Overlays");
+  if (self->overlay_settings == NULL)
+    return;
+
+  g_settings_bind (self->overlay_settings, "opacity", style, "opacity", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->overlay_settings, "mask-style", style, "mask-style", G_SETTINGS_BIND_GET);
+  g_signal_connect_object (self->overlay_settings, "changed",
+                           G_CALLBACK (on_overlay_setting_changed), self, G_CONNECT_SWAPPED);
+  on_overlay_setting_changed (self, NULL);
+}
+
 /* GObject */
 
 static void
@@ -514,6 +565,7 @@ cls_window_dispose (GObject *object)
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->settings);
+  g_clear_object (&self->overlay_settings);
   g_clear_object (&self->session);
   g_clear_pointer (&self->loading_path, g_free);
 
@@ -671,6 +723,7 @@ cls_window_init (ClsWindow *self)
 
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
   bind_settings (self);
+  bind_overlay_settings (self);
   update_convention (self);
   update_views (self);
   update_actions (self);
