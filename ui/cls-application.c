@@ -132,41 +132,54 @@ cls_application_get_recent_menu (ClsApplication *self)
   return G_MENU_MODEL (self->recent_menu);
 }
 
+/* How to cite the method, in the form of the paper's own reference. */
+#define CLS_PAPER_AUTHORS "Binyu Tan, Zhiyuan Wang, Jinhao Duan, Kaidi Xu, Heng Tao Shen, " \
+                          "Xiaoshuang Shi, Fumin Shen"
+#define CLS_PAPER_TITLE   "Conformal Lesion Segmentation for 3D Medical Images"
+#define CLS_PAPER_ARXIV   "arXiv:2510.17897"
+#define CLS_PAPER_URL     "https://arxiv.org/abs/2510.17897"
+#define CLS_PAPER_CITATION CLS_PAPER_AUTHORS ". " CLS_PAPER_TITLE ". " CLS_PAPER_ARXIV ", 2025."
+
 /**
  * cls_application_show_about:
  * @parent: (nullable): the window
  *
- * Shows the About dialog: version, licence, credits and how to cite the
- * method.
+ * Shows the About dialog: version, licence (GPL-3.0-or-later), credits,
+ * website and how to cite the method.
  */
 void
 cls_application_show_about (GtkWindow *parent)
 {
   static const char *authors[] = { "CLS Studio developers", NULL };
   static const char *method[] = {
-    "The authors of the Conformal Lesion Segmentation (CLS) paper https://github.com/binyutan/CLS",
-    NULL
+    "Binyu Tan", "Zhiyuan Wang", "Jinhao Duan", "Kaidi Xu", "Heng Tao Shen",
+    "Xiaoshuang Shi", "Fumin Shen", NULL
   };
+  static const char *paper[] = { CLS_PAPER_TITLE " (" CLS_PAPER_ARXIV ") " CLS_PAPER_URL, NULL };
+  g_autofree char *comments = NULL;
   GtkWidget *about;
 
+  /* Translators: %s is the reference of the paper, kept in English */
+  comments = g_strdup_printf (_("Calibrated lesion segmentation thresholds with a finite-sample "
+                                "guarantee on the share of each lesion that is missed.\n\n"
+                                "If you use it, please cite the method:\n%s"),
+                              CLS_PAPER_CITATION);
   about = g_object_new (GTK_TYPE_ABOUT_DIALOG,
                         "transient-for", parent,
                         "modal", TRUE,
                         "program-name", _("CLS Studio"),
                         "logo-icon-name", APPLICATION_ID,
                         "version", PACKAGE_VERSION,
-                        "comments", _("Calibrated lesion segmentation thresholds with a finite-sample "
-                                      "guarantee on the share of each lesion that is missed.\n\n"
-                                      "If you use it, please cite the method: Conformal Lesion "
-                                      "Segmentation for 3D medical images (the CLS paper; code at "
-                                      "github.com/binyutan/CLS)."),
+                        "comments", comments,
                         "license-type", GTK_LICENSE_GPL_3_0,
                         "website", PACKAGE_URL,
+                        "website-label", _("Website"),
                         "copyright", "© 2026 CLS Studio developers",
                         "authors", authors,
                         "translator-credits", _("translator-credits"),
                         NULL);
-  gtk_about_dialog_add_credit_section (GTK_ABOUT_DIALOG (about), _("Method"), method);
+  gtk_about_dialog_add_credit_section (GTK_ABOUT_DIALOG (about), _("Method by"), method);
+  gtk_about_dialog_add_credit_section (GTK_ABOUT_DIALOG (about), _("Paper"), paper);
   gtk_window_present (GTK_WINDOW (about));
 }
 
