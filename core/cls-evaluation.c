@@ -45,8 +45,9 @@
  * from a left-to-right sum in split order by rounding only (relative
  * differences near 1e-16). */
 
-#define MIN_CASES_PER_THREAD 4096
-#define CHUNK_CASES 2048  /* a multiple of 64: chunks own whole words of per-case bitsets */
+#define MIN_CASES_PER_THREAD 512      /* a thread costs about 50 µs to start */
+#define MIN_SCORES_PER_THREAD 16384   /* the exact method's keys are cheap */
+#define CHUNK_CASES 256               /* a multiple of 64: chunks own whole words of per-case bitsets */
 
 struct _ClsEvaluator
 {
@@ -224,9 +225,10 @@ range_thread (gpointer data)
 }
 
 static guint
-n_workers_for (guint n)
+n_workers_for (guint n,
+               guint min_per_thread)
 {
-  return CLAMP (n / MIN_CASES_PER_THREAD, 1, g_get_num_processors ());
+  return CLAMP (n / min_per_thread, 1, g_get_num_processors ());
 }
 
 /* Calls @func on @n_workers contiguous parts of [0, n), in parallel. */
@@ -544,6 +546,28 @@ set_bit (guint64 *bits,
   bits[i / 64] |= G_GUINT64_CONSTANT (1) << (i % 64);
 }
 
+/* The first d with found[d] < v (found does not rise with d), or n. */
+static guint
+first_below (const guint64 *found,
+             guint          n,
+             guint64        v)
+{
+  guint lo = 0, hi = n;
+
+  if (n > 0 && found[n - 1] >= v)
+    return n;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (found[mid] < v)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  return lo;
+}
+
 /* One case: its counts at every cut, and its terms added to the sums of
  * the splits that test it. */
 static void
@@ -576,15 +600,10 @@ count_case (const CountJob *job,
   /* found only falls as the cut rises: covered up to some cut, missed
    * entirely from some cut on */
   {
-    guint d = 0;
+    guint d = first_below (found, n_cuts, needed);
 
-    while (d < n_cuts && found[d] >= needed)
-      d++;
     job->last_covered[i] = d > 0 ? d - 1 : G_MAXUINT;
-    d = 0;
-    while (d < n_cuts && !(row->g > 0 && found[d] == 0))
-      d++;
-    job->first_missed[i] = d;
+    job->first_missed[i] = row->g > 0 ? first_below (found, n_cuts, 1) : n_cuts;
   }
 
   for (guint d = 0; d < n_cuts; d++)
@@ -796,7 +815,9 @@ cls_evaluator_run (ClsEvaluator               *self,
   usable = g_new0 (gboolean, MAX (self->n_cases, 1));
   {
     ScoreJob job = { self, params, scored, usable };
-    run_ranges (score_range, &job, self->n_cases, n_workers_for (self->n_cases));
+    run_ranges (score_range, &job, self->n_cases,
+                n_workers_for (self->n_cases, params->method == CLS_METHOD_BISECT ? MIN_CASES_PER_THREAD
+                                                                                   : MIN_SCORES_PER_THREAD));
   }
   rows = g_new (CaseRow, MAX (self->n_cases, 1));
   for (guint i = 0; i < self->n_cases; i++)
@@ -882,7 +903,7 @@ cls_evaluator_run (ClsEvaluator               *self,
   {
     CountJob job = { self, rows, cuts, n_cuts, cut_of, n_splits, n, with_fixed, fixed, calibrated,
                      last_covered, first_missed, covered_fixed, missed_fixed };
-    run_ranges (count_chunks, &job, n_chunks, MIN (n_chunks, n_workers_for (n)));
+    run_ranges (count_chunks, &job, n_chunks, MIN (n_chunks, n_workers_for (n, MIN_CASES_PER_THREAD)));
   }
 
   for (guint c = 1; c < n_chunks; c++)
