@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,8 +76,19 @@ main (int   argc,
       {
         g_autofree char *prgname = g_strdup_printf ("cls %s", commands[i].name);
 
+        int status;
+
         g_set_prgname (prgname);
-        return commands[i].run (argc - 1, argv + 1);
+        status = commands[i].run (argc - 1, argv + 1);
+
+        /* A full disk behind a redirection must not pass for success. */
+        if (fflush (stdout) != 0 || ferror (stdout))
+          {
+            fprintf (stderr, _("%s: cannot write to standard output: %s\n"),
+                     prgname, g_strerror (errno));
+            return CLS_EXIT_INPUT;
+          }
+        return status;
       }
 
   fprintf (stderr, _("cls: unknown command “%s”\n\n"), argv[1]);

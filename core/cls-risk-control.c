@@ -160,10 +160,11 @@ cls_crc_cut (const ClsLossProfile *profiles,
     total += profiles[i].n_values;
   cands = g_new (double, total);
   for (guint i = 0; i < n; i++)
-    {
-      memcpy (cands + n_cands, profiles[i].values, profiles[i].n_values * sizeof (double));
-      n_cands += profiles[i].n_values;
-    }
+    if (profiles[i].n_values > 0)
+      {
+        memcpy (cands + n_cands, profiles[i].values, profiles[i].n_values * sizeof (double));
+        n_cands += profiles[i].n_values;
+      }
   cands[n_cands++] = 1.0;
   qsort (cands, n_cands, sizeof (double), compare_double);
 
