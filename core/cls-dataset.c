@@ -1111,6 +1111,27 @@ run_load (ClsDataset  *self,
   return TRUE;
 }
 
+/* @result, or NULL with @error set when the load stopped (strict) or was
+ * cancelled. */
+static GPtrArray *
+load_result (LoadJob    *job,
+             GPtrArray  *result,
+             GError    **error)
+{
+  if (job->strict_error != NULL)
+    {
+      g_propagate_error (error, job->strict_error);
+      g_ptr_array_unref (result);
+      return NULL;
+    }
+  if (g_cancellable_set_error_if_cancelled (job->cancellable, error))
+    {
+      g_ptr_array_unref (result);
+      return NULL;
+    }
+  return result;
+}
+
 static guint
 clamp_end (const ClsDataset *self,
            guint             first,
@@ -1188,20 +1209,7 @@ cls_dataset_load (ClsDataset            *self,
   g_free (job.results);
   g_free (job.failures);
 
-  if (job.strict_error != NULL)
-    {
-      g_propagate_error (error, job.strict_error);
-      g_ptr_array_unref (sets);
-      return NULL;
-    }
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    {
-      g_ptr_array_unref (sets);
-      return NULL;
-    }
-
-  return sets;
+  return load_result (&job, sets, error);
 }
 
 /**
@@ -1271,19 +1279,7 @@ cls_dataset_summarize (ClsDataset            *self,
       g_ptr_array_add (failures, job.failures[k]);
   g_free (job.failures);
 
-  if (job.strict_error != NULL)
-    {
-      g_propagate_error (error, job.strict_error);
-      g_ptr_array_unref (failures);
-      return NULL;
-    }
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    {
-      g_ptr_array_unref (failures);
-      return NULL;
-    }
-
-  return failures;
+  return load_result (&job, failures, error);
 }
 
 /**

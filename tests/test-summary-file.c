@@ -48,24 +48,6 @@ assert_same_summary (const ClsCaseSummary *a,
     }
 }
 
-/* A summary from raw voxels: values[i] with lesion[i]. */
-static ClsCaseSummary *
-summary_of (const char   *case_id,
-            const double *values,
-            const guint8 *lesion,
-            gsize         n)
-{
-  g_autoptr(ClsCountIndexBuilder) b = cls_count_index_builder_new ();
-  g_autoptr(GArray) l = g_array_new (FALSE, FALSE, sizeof (double));
-
-  for (gsize i = 0; i < n; i++)
-    if (lesion[i])
-      g_array_append_val (l, values[i]);
-  cls_count_index_builder_add (b, values, n);
-  return cls_case_summary_new (case_id, "m", n, (const double *) (gpointer) l->data, l->len,
-                               cls_count_index_builder_finish (b));
-}
-
 static GBytes *
 encode (const ClsCaseSummary *s)
 {
@@ -172,14 +154,14 @@ test_round_trip (void)
                : g_rand_int_range (rand, 0, 5) / 4.0;        /* few values, ties, exact 0 and 1 */
           l[i] = trial % 7 == 3 ? 0 : g_rand_int_range (rand, 0, 4) == 0;
         }
-      s = summary_of ("case_one", v, l, n);
+      s = cls_test_summary_new ("case_one", v, l, n);
       bytes = encode (s);
       back = cls_summary_file_decode ("x.clss", g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                       &h, &error);
       g_assert_no_error (error);
       assert_same_summary (s, back);
       g_assert_cmpstr (h->case_id, ==, "case_one");
-      g_assert_cmpstr (h->model, ==, "m");
+      g_assert_cmpstr (h->model, ==, "test");
       g_assert_cmpuint (h->version, ==, CLS_SUMMARY_FILE_VERSION);
       g_assert_cmpuint (h->n_lesion, ==, cls_case_summary_get_n_lesion (s));
     }
@@ -250,7 +232,7 @@ small_file (void)
       l[i] = i % 3 == 0;
     }
   {
-    g_autoptr(ClsCaseSummary) s = summary_of ("c", v, l, 64);
+    g_autoptr(ClsCaseSummary) s = cls_test_summary_new ("c", v, l, 64);
     return encode (s);
   }
 }
