@@ -16,6 +16,9 @@
 #   test-data.sh po-current FILE.po SRCROOT  every msgid of the sources is in
 #                                          FILE.po (not part of meson test:
 #                                          run it before a release)
+#   test-data.sh flatpak MANIFEST.json APP_ID  the manifest parses, pins every
+#                                          archive by sha256 and asks for no
+#                                          file system access
 #
 # Exit 0: passed; 77: skipped (a tool is missing); 1: failed.
 set -u
@@ -137,8 +140,41 @@ case "$mode" in
     msgcmp -N "$po" "$tmp/cls-studio.pot" || fail "$po lacks msgids of the sources"
     ;;
 
+  flatpak)
+    need python3
+    python3 - "$1" "$2" <<'PY' || fail "$1 is not a manifest we can ship"
+import json, re, sys
+
+path, app_id = sys.argv[1], sys.argv[2]
+with open(path, encoding="utf-8") as f:
+    manifest = json.load(f)
+problems = []
+if manifest.get("id") != app_id:
+    problems.append(f"id is {manifest.get('id')!r}, not {app_id!r}")
+for arg in manifest.get("finish-args", []):
+    # Files come through the portal's file chooser, never by a hole in the sandbox.
+    if arg.startswith(("--filesystem", "--socket=session-bus", "--socket=system-bus", "--talk-name",
+                       "--system-talk-name", "--share=network", "--device=all")):
+        problems.append(f"finish-args asks for {arg}")
+for module in manifest.get("modules", []):
+    for source in module.get("sources", []):
+        if source.get("type") in ("archive", "file") and \
+           not re.fullmatch(r"[0-9a-f]{64}", source.get("sha256", "")):
+            problems.append(f"module {module.get('name')}: {source.get('url')} has no sha256")
+    if module.get("name") == "nifticlib":
+        opts = module.get("config-opts", [])
+        for wanted in ("-DNIFTI_BUILD_APPLICATIONS=OFF", "-DBUILD_TESTING=OFF"):
+            if wanted not in opts:
+                problems.append(f"nifticlib lacks {wanted}")
+for p in problems:
+    print(p, file=sys.stderr)
+print(f"{path}: {len(manifest.get('modules', []))} modules, finish-args {manifest.get('finish-args')}")
+sys.exit(1 if problems else 0)
+PY
+    ;;
+
   *)
-    sed -n '6,21p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '7,23p' "$0" | sed 's/^# \{0,1\}//'
     exit 1
     ;;
 esac
