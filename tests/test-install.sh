@@ -8,10 +8,11 @@
 #
 # The directories are the configured absolute ones (DATADIR = PREFIX/share).
 # Checked: the programs, desktop file, metainfo, icons, schema, man pages and
-# every translation in po/LINGUAS are installed; no header, static library or
-# pkg-config file is (the core is not a public library); the installed
-# programs answer --version; and the installed translations take effect: the
-# installed `cls --help` reads German under LANGUAGE=de. The programs look
+# every translation in po/LINGUAS are installed, the desktop file and the
+# metainfo translated; no header, static library or pkg-config file is (the
+# core is not a public library); the installed programs answer --version;
+# and the installed translations take effect: the installed `cls --help`
+# reads German under LANGUAGE=de. The programs look
 # for translations in LOCALEDIR, not under DESTDIR, so that last check runs
 # them in a private mount namespace with DESTDIR's locale folder mounted on
 # LOCALEDIR; where namespaces are not allowed it checks the .mo files instead.
@@ -83,6 +84,13 @@ case " $languages " in
   *" de "*) ;;
   *) echo "no German translation: nothing more to check"; exit 0 ;;
 esac
+if [ "$build_app" = 1 ]; then
+  grep -q '^Comment\[de\]=' "$dest$datadir/applications/$app_id.desktop" \
+    || fail "the installed desktop file has no German comment"
+  grep -q 'xml:lang="de"' "$dest$datadir/metainfo/$app_id.metainfo.xml" \
+    || fail "the installed metainfo has no German text"
+  echo "ok: the desktop file and the metainfo carry the German translation"
+fi
 locale=$(locale -a 2>/dev/null | grep -Eiv '^(C|POSIX)([._].*)?$' | grep -Ei 'utf-?8$' | head -n 1)
 
 # Runs the installed `cls --help` in German with LOCALEDIR showing $1.
