@@ -27,6 +27,7 @@ struct _ClsCalibration
   double               t_hat;
   guint                n_covered;
   gboolean             float32;
+  guint8              *measured;   /* per case: FNR and PC filled in yet? */
 };
 
 void
@@ -420,25 +421,43 @@ cls_calibration_new (ClsCaseSummary * const     *cases,
       self->t_hat = 1.0;
     }
 
+  /* Coverage of every case now; its FNR and PC when someone asks
+   * (cls_calibration_get_case()): a slider move over 100,000 cases must not
+   * wait for 400,000 searches that only the visible rows need. */
+  self->measured = g_new0 (guint8, MAX (n_cases, 1));
   for (guint i = 0; i < n_cases; i++)
     {
       ClsCaseResult *r = &self->cases[i];
-      ClsValueMap map;
 
-      cls_case_summary_get_value_map (r->summary, params->normalize, &map);
-      r->fnr_fixed = cls_case_fnr (r->summary, &map, CLS_FIXED_CUT);
-      r->fnr_calibrated = cls_case_fnr (r->summary, &map, self->cut);
-      r->pc_fixed = cls_case_pc (r->summary, &map, CLS_FIXED_CUT);
-      r->pc_calibrated = cls_case_pc (r->summary, &map, self->cut);
       if (cls_case_summary_get_n_lesion (r->summary) == 0)
         r->covered = TRUE;
+      else if (params->method == CLS_METHOD_EXACT && !r->skipped)
+        r->covered = r->score.cut >= self->cut;  /* L_i(ĉ) <= ε exactly when c_i >= ĉ */
       else
-        r->covered = cls_case_covered (r->summary, &map, r->score.allowed, self->cut);
+        {
+          ClsValueMap map;
+
+          cls_case_summary_get_value_map (r->summary, params->normalize, &map);
+          r->covered = cls_case_covered (r->summary, &map, r->score.allowed, self->cut);
+        }
       if (!r->skipped && r->covered)
         self->n_covered++;
     }
 
   return g_steal_pointer (&self);
+}
+
+static void
+measure_case (const ClsCalibration *self,
+              ClsCaseResult        *r)
+{
+  ClsValueMap map;
+
+  cls_case_summary_get_value_map (r->summary, self->params.normalize, &map);
+  r->fnr_fixed = cls_case_fnr (r->summary, &map, CLS_FIXED_CUT);
+  r->fnr_calibrated = cls_case_fnr (r->summary, &map, self->cut);
+  r->pc_fixed = cls_case_pc (r->summary, &map, CLS_FIXED_CUT);
+  r->pc_calibrated = cls_case_pc (r->summary, &map, self->cut);
 }
 
 void
@@ -450,6 +469,7 @@ cls_calibration_free (ClsCalibration *self)
   for (guint i = 0; i < self->n_cases; i++)
     g_clear_pointer (&self->cases[i].summary, cls_case_summary_unref);
   g_free (self->cases);
+  g_free (self->measured);
   g_free (self);
 }
 
@@ -470,6 +490,14 @@ cls_calibration_get_case (const ClsCalibration *self,
                           guint                 i)
 {
   g_return_val_if_fail (i < self->n_cases, NULL);
+
+  /* FNR and PC are measured on first use; a calibration belongs to one
+   * thread at a time. */
+  if (!self->measured[i])
+    {
+      measure_case (self, &self->cases[i]);
+      self->measured[i] = TRUE;
+    }
   return &self->cases[i];
 }
 
