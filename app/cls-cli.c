@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <locale.h>
 #include <stdio.h>
@@ -270,11 +272,11 @@ on_progress (guint64     done,
   guint percent = total > 0 ? (guint) (100 * done / total) : 0;
 
   if (p->tty)
-    fprintf (stderr, "\r\033[K%s %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " %s",
+    fprintf (stderr, "\r\033[K%s %" PRIu64 "/%" PRIu64 " %s",
              _("Loading"), done, total, message ? message : "");
   else if (percent >= p->last_percent + 10 || done == total)
     {
-      fprintf (stderr, "%s %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "\n", _("Loading"), done, total);
+      fprintf (stderr, "%s %" PRIu64 "/%" PRIu64 "\n", _("Loading"), done, total);
       p->last_percent = percent;
     }
 }

@@ -46,13 +46,13 @@ print_table (const ClsCalibration *cal)
 
       if (r->skipped)
         {
-          printf ("%-16s %10" G_GUINT64_FORMAT " %9s %11s %8s %8s %9.4f %9.4f %5s\n",
+          printf ("%-16s %10" PRIu64 " %9s %11s %8s %8s %9.4f %9.4f %5s\n",
                   id, g, "-", "-", "-", "-", r->pc_fixed, r->pc_calibrated, _("skip"));
           continue;
         }
       if (g > 0 && r->score.allowed >= g - cls_case_summary_lesion_at_least (r->summary, NULL, 0.5))
         covered_fixed++;
-      printf ("%-16s %10" G_GUINT64_FORMAT " %9.4f %11.6g %8.3f %8.3f %9.4f %9.4f %5s\n",
+      printf ("%-16s %10" PRIu64 " %9.4f %11.6g %8.3f %8.3f %9.4f %9.4f %5s\n",
               id, g, r->score.t, r->score.cut, r->fnr_fixed, r->fnr_calibrated,
               r->pc_fixed, r->pc_calibrated, r->covered ? _("yes") : _("NO"));
     }

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 #include <unistd.h>
 
@@ -22,9 +24,9 @@ on_progress (guint64     done,
   gboolean tty = GPOINTER_TO_INT (user_data);
 
   if (tty)
-    fprintf (stderr, "\r\033[K%s %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT, _("Writing case"), done, total);
+    fprintf (stderr, "\r\033[K%s %" PRIu64 "/%" PRIu64, _("Writing case"), done, total);
   else if (done == total || done % 10 == 0)
-    fprintf (stderr, "%s %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "\n", _("Writing case"), done, total);
+    fprintf (stderr, "%s %" PRIu64 "/%" PRIu64 "\n", _("Writing case"), done, total);
 }
 
 int

@@ -201,7 +201,7 @@ cls_cmd_info (int    argc,
   printf ("%s\n", argv[1]);
   printf ("  %-14s NIfTI-%d, %s\n", _("format"), cls_volume_get_nifti_version (v),
           cls_volume_get_datatype_name (v));
-  printf ("  %-14s %" G_GINT64_FORMAT " × %" G_GINT64_FORMAT " × %" G_GINT64_FORMAT,
+  printf ("  %-14s %" PRId64 " × %" PRId64 " × %" PRId64,
           _("voxels"), dims[0], dims[1], dims[2]);
   if (cls_volume_get_n_channels (v) > 1)
     printf (_(" × %u channels"), cls_volume_get_n_channels (v));

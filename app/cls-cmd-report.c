@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,10 +29,10 @@ on_progress (guint64     done,
   gboolean tty = GPOINTER_TO_INT (user_data);
 
   if (tty)
-    fprintf (stderr, "\r\033[K%s %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " %s",
+    fprintf (stderr, "\r\033[K%s %" PRIu64 "/%" PRIu64 " %s",
              _("Loading"), done, total, message ? message : "");
   else if (done == total || done % 25 == 0)
-    fprintf (stderr, "%s %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "\n", _("Loading"), done, total);
+    fprintf (stderr, "%s %" PRIu64 "/%" PRIu64 "\n", _("Loading"), done, total);
 }
 
 static void
@@ -42,10 +44,10 @@ on_figure_progress (guint64     done,
   gboolean tty = GPOINTER_TO_INT (user_data);
 
   if (tty)
-    fprintf (stderr, "\r\033[K%s %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " %s",
+    fprintf (stderr, "\r\033[K%s %" PRIu64 "/%" PRIu64 " %s",
              _("Figures"), done, total, message ? message : "");
   else
-    fprintf (stderr, "%s %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " %s\n",
+    fprintf (stderr, "%s %" PRIu64 "/%" PRIu64 " %s\n",
              _("Figures"), done, total, message ? message : "");
 }
 

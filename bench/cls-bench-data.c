@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,8 +203,8 @@ cls_bench_ensure_demo (const char   *cache_dir,
                        GError      **error)
 {
   ClsDemoOptions options = { 0 };
-  g_autofree char *name = g_strdup_printf ("demo-%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%"
-                                           G_GINT64_FORMAT "-%u", dims[0], dims[1], dims[2], n_cases);
+  g_autofree char *name = g_strdup_printf ("demo-%" PRId64 "x%" PRId64 "x%"
+                                           PRId64 "-%u", dims[0], dims[1], dims[2], n_cases);
   g_autofree char *dir = g_build_filename (cache_dir, name, NULL);
 
   options.n_cases = n_cases;

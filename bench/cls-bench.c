@@ -23,6 +23,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
@@ -592,7 +594,7 @@ bench_load (void)
   /* Read everything once, so that every row reads from the page cache. */
   run_decode (cases, DECODE_LIBDEFLATE, n_cores ());
 
-  printf ("\nLoad: %u cases of %" G_GINT64_FORMAT "×%" G_GINT64_FORMAT "×%" G_GINT64_FORMAT
+  printf ("\nLoad: %u cases of %" PRId64 "×%" PRId64 "×%" PRId64
           " (float32 map + uint8 label, model %s): %.1f MB of voxel data in %.1f MB of .nii.gz\n",
           cases->len, dims[0], dims[1], dims[2], LOAD_MODEL, vbytes / 1e6, fbytes / 1e6);
   printf ("%-32s %8s %14s\n", "", "threads", "MB voxels/s");
@@ -690,8 +692,8 @@ child_load (const char *manifest)
       n_voxels += cls_case_summary_get_n_voxels (set->summaries->pdata[i]);
     }
 
-  printf ("%u %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
-          " %" G_GUINT64_FORMAT "\n",
+  printf ("%u %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+          " %" PRIu64 "\n",
           set->summaries->len, base, peak, summary_bytes, n_voxels, file_bytes);
   return 0;
 }
@@ -715,8 +717,8 @@ bench_memory (const char *argv0)
 
   self = g_file_test (argv0, G_FILE_TEST_EXISTS) ? g_strdup (argv0) : g_find_program_in_path (argv0);
 
-  printf ("\nPeak memory while loading N demo cases (%" G_GINT64_FORMAT "×%" G_GINT64_FORMAT "×%"
-          G_GINT64_FORMAT ", model %s, %u threads)\n", dims[0], dims[1], dims[2], LOAD_MODEL, n_cores ());
+  printf ("\nPeak memory while loading N demo cases (%" PRId64 "×%" PRId64 "×%"
+          PRId64 ", model %s, %u threads)\n", dims[0], dims[1], dims[2], LOAD_MODEL, n_cores ());
   printf ("%6s %12s %12s %14s %16s %12s %14s %12s\n", "cases", "base MiB", "peak MiB", "peak-base MiB",
           "summary KiB/case", "of float32", "file KiB/case", "of float32");
 
@@ -740,8 +742,8 @@ bench_memory (const char *argv0)
           !g_spawn_check_wait_status (status, &error))
         g_error ("child: %s", error->message);
 
-      if (sscanf (out, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
-                  " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
+      if (sscanf (out, "%" PRIu64 " %" PRIu64 " %" PRIu64
+                  " %" PRIu64 " %" PRIu64 " %" PRIu64,
                   &loaded, &base, &peak, &sbytes, &nvox, &fbytes) != 6)
         g_error ("child printed “%s”", out);
 
@@ -793,7 +795,7 @@ bench_ct_summary (void)
   if (dir == NULL)
     g_error ("%s", error->message);
 
-  printf ("\nSummaries of %" G_GINT64_FORMAT "×%" G_GINT64_FORMAT "×%" G_GINT64_FORMAT
+  printf ("\nSummaries of %" PRId64 "×%" PRId64 "×%" PRId64
           " demo cases against their float32 maps\n", dims[0], dims[1], dims[2]);
   printf ("%-10s %-16s %10s %14s %10s %14s %10s\n", "case", "model", "lesion vox", "in memory KiB",
           "of f32", "file KiB", "of f32");
@@ -819,7 +821,7 @@ bench_ct_summary (void)
           double mem = cls_case_summary_get_memory_size (s);
           double fb = g_bytes_get_size (file);
 
-          printf ("%-10s %-16s %10" G_GUINT64_FORMAT " %14.1f %9.2f%% %14.1f %9.2f%%\n",
+          printf ("%-10s %-16s %10" PRIu64 " %14.1f %9.2f%% %14.1f %9.2f%%\n",
                   cls_case_summary_get_case_id (s), *m, cls_case_summary_get_n_lesion (s),
                   mem / 1024, 100 * mem / f32, fb / 1024, 100 * fb / f32);
           cls_json_writer_begin_object (json);

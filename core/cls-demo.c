@@ -48,6 +48,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
 #elif defined(__GNUC__)
@@ -1211,7 +1213,7 @@ resolve_options (const ClsDemoOptions  *in,
       return FALSE;
     }
 
-  size = g_strdup_printf ("%" G_GINT64_FORMAT " x %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT,
+  size = g_strdup_printf ("%" PRId64 " x %" PRId64 " x %" PRId64,
                           out->dims[0], out->dims[1], out->dims[2]);
   for (int a = 0; a < 3; a++)
     {
@@ -1451,9 +1453,9 @@ readme_contents (const DemoJob *job)
 
   g_string_append_printf (s,
     "Generator:  CLS Studio demo generator, format %d\n"
-    "Seed:       %" G_GUINT64_FORMAT "\n"
+    "Seed:       %" PRIu64 "\n"
     "Cases:      %u (case_0000 ... %s), %u of them without any lesion\n"
-    "Grid:       %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT
+    "Grid:       %" PRId64 " x %" PRId64 " x %" PRId64
     " voxels, spacing %s x %s x %s mm,\n"
     "            stored LPS (i to the patient's left, j to posterior, k to superior)\n"
     "Models:     %s\n"
@@ -1520,7 +1522,7 @@ readme_contents (const DemoJob *job)
       if (job->info[c].n_lesions == 0)
         g_string_append_printf (s, "  %s  no lesion (empty ground truth)\n", id);
       else
-        g_string_append_printf (s, "  %s  %u lesion%s, %" G_GUINT64_FORMAT " lesion voxels\n",
+        g_string_append_printf (s, "  %s  %u lesion%s, %" PRIu64 " lesion voxels\n",
                                 id, job->info[c].n_lesions,
                                 job->info[c].n_lesions == 1 ? "" : "s",
                                 job->info[c].lesion_voxels);

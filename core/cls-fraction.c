@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -201,17 +203,17 @@ cls_fraction_to_string (ClsFraction f)
   char frac[MAX_DIGITS + 1];
 
   if (f.den == 1)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT, whole);
+    return g_strdup_printf ("%" PRIu64, whole);
 
   for (guint64 d = f.den; d > 1; d /= 10)
     digits++;
 
-  g_snprintf (frac, sizeof frac, "%0*" G_GUINT64_FORMAT, digits, rest);
+  g_snprintf (frac, sizeof frac, "%0*" PRIu64, digits, rest);
   /* Strip trailing zeros (a normalized fraction has none, be safe anyway). */
   for (int i = digits - 1; i > 0 && frac[i] == '0'; i--)
     frac[i] = '\0';
 
-  return g_strdup_printf ("%" G_GUINT64_FORMAT ".%s", whole, frac);
+  return g_strdup_printf ("%" PRIu64 ".%s", whole, frac);
 }
 
 int

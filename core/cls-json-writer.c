@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -194,7 +196,7 @@ cls_json_writer_int (ClsJsonWriter *self,
                      gint64         value)
 {
   before_value (self);
-  g_string_append_printf (self->out, "%" G_GINT64_FORMAT, value);
+  g_string_append_printf (self->out, "%" PRId64, value);
   after_value (self);
 }
 
@@ -203,7 +205,7 @@ cls_json_writer_uint (ClsJsonWriter *self,
                       guint64        value)
 {
   before_value (self);
-  g_string_append_printf (self->out, "%" G_GUINT64_FORMAT, value);
+  g_string_append_printf (self->out, "%" PRIu64, value);
   after_value (self);
 }
 

@@ -12,6 +12,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 #include <sys/stat.h>
 
@@ -380,7 +382,7 @@ cls_manifest_load (const char  *path,
       if (st.st_size > MAX_MANIFEST_BYTES)
         {
           g_set_error (error, CLS_ERROR, CLS_ERROR_TOO_LARGE,
-                       _("%s: %" G_GINT64_FORMAT " bytes is too large for a manifest"),
+                       _("%s: %" PRId64 " bytes is too large for a manifest"),
                        path, (gint64) st.st_size);
           return NULL;
         }

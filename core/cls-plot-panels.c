@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 
 #include <glib/gi18n-lib.h>
@@ -623,7 +625,7 @@ add_sweep_notes (ClsPlot        *plot,
 
       if (pt->feasible)
         /* Translators: sizes of a calibration/test split and the conformal rank */
-        note = g_strdup_printf (_("n_cal = %u, n_test = %u, k = %" G_GUINT64_FORMAT),
+        note = g_strdup_printf (_("n_cal = %u, n_test = %u, k = %" PRIu64),
                                 pt->n_cal, pt->n_test, pt->rank);
       else
         note = g_strdup_printf (_("n_cal = %u is too small: t̂ = 1, everything masked"), pt->n_cal);

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -155,7 +157,7 @@ build_index (const ClsReport            *report,
     "figcaption { color: #555; }\n</style>\n</head>\n<body>\n");
   g_string_append (out, "<h1>Conformal lesion segmentation report</h1>\n");
   g_string_append_printf (out,
-    "<p>α = %s, %u random calibration/test splits (MT19937, seed %" G_GUINT64_FORMAT "), "
+    "<p>α = %s, %u random calibration/test splits (MT19937, seed %" PRIu64 "), "
     "calibration fraction %s, method %s, empty masks: %s. Values are mean ± standard deviation over "
     "splits. Tables: <a href=\"table1.csv\">table1.csv</a>, <a href=\"table2.csv\">table2.csv</a>, "
     "<a href=\"extras.csv\">extras.csv</a>, <a href=\"report.json\">report.json</a>.</p>\n",

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -459,7 +461,7 @@ cls_report_table_csv (const ClsReport *self,
       csv_field (out, cell->dataset);
       g_string_append_c (out, ',');
       csv_field (out, cell->model);
-      g_string_append_printf (out, ",%s,%s,%u,%u,%u,%" G_GUINT64_FORMAT ",%s,",
+      g_string_append_printf (out, ",%s,%s,%u,%u,%u,%" PRIu64 ",%s,",
                               eps, alpha, cell->n, cell->n_cal, cell->n_test, cell->rank,
                               cell->feasible ? "true" : "false");
       csv_number (out, cell->theory_ecr);

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -280,7 +282,7 @@ read_small_file (const char  *path,
       if (st.st_size > MAX_CALIBRATION_FILE_BYTES)
         {
           g_set_error (error, CLS_ERROR, CLS_ERROR_FORMAT,
-                       _("%s: not a calibration file: %" G_GINT64_FORMAT " bytes is far too large"),
+                       _("%s: not a calibration file: %" PRId64 " bytes is far too large"),
                        path, (gint64) st.st_size);
           return NULL;
         }

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
@@ -64,8 +66,8 @@ cls_splits_new (guint        n,
       g_autofree char *f = cls_fraction_to_string (cal_fraction);
 
       g_set_error (error, CLS_ERROR, CLS_ERROR_INVALID_ARGUMENT,
-                   _("a calibration fraction of %s of %u cases leaves %" G_GUINT64_FORMAT
-                     " for calibration and %" G_GUINT64_FORMAT " for testing; both need at least one"),
+                   _("a calibration fraction of %s of %u cases leaves %" PRIu64
+                     " for calibration and %" PRIu64 " for testing; both need at least one"),
                    f, n, n_cal, (guint64) n - MIN (n_cal, n));
       return NULL;
     }

@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -521,9 +523,9 @@ check_frame (const char    *path,
   if (*payload_len > file_size ||
       (guint64) FIXED_BYTES + *header_len + *payload_len + CRC_BYTES != file_size)
     {
-      g_autofree char *want = g_strdup_printf ("%" G_GUINT64_FORMAT,
+      g_autofree char *want = g_strdup_printf ("%" PRIu64,
                                                (guint64) FIXED_BYTES + *header_len + MIN (*payload_len, file_size) + CRC_BYTES);
-      g_autofree char *have = g_strdup_printf ("%" G_GUINT64_FORMAT, file_size);
+      g_autofree char *have = g_strdup_printf ("%" PRIu64, file_size);
 
       g_set_error (error, CLS_ERROR, CLS_ERROR_FORMAT,
                    _("%s: not a usable CLS summary file: its lengths add up to %s%s bytes, but the "
@@ -756,7 +758,7 @@ read_prefix (const char  *path,
         {
           close (fd);
           g_set_error (error, CLS_ERROR, CLS_ERROR_TOO_LARGE,
-                       _("%s: %" G_GUINT64_FORMAT " bytes is more than a summary file can be"), path, *size);
+                       _("%s: %" PRIu64 " bytes is more than a summary file can be"), path, *size);
           return NULL;
         }
       max = (gsize) *size;

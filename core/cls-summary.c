@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,7 +193,7 @@ format_dims (const ClsVolume *v)
   gint64 d[3];
 
   cls_volume_get_dims (v, d);
-  return g_strdup_printf ("%" G_GINT64_FORMAT " × %" G_GINT64_FORMAT " × %" G_GINT64_FORMAT,
+  return g_strdup_printf ("%" PRId64 " × %" PRId64 " × %" PRId64,
                           d[0], d[1], d[2]);
 }
 
@@ -634,16 +636,16 @@ cls_case_summary_new_from_volumes (const char               *case_id,
       g_autoptr(GString) what = g_string_new (NULL);
 
       if (scan.n_nan > 0)
-        g_string_append_printf (what, _("%" G_GUINT64_FORMAT " NaN or infinite"), scan.n_nan);
+        g_string_append_printf (what, _("%" PRIu64 " NaN or infinite"), scan.n_nan);
       if (scan.n_below > 0)
-        g_string_append_printf (what, "%s" "%" G_GUINT64_FORMAT " %s", what->len ? ", " : "",
+        g_string_append_printf (what, "%s" "%" PRIu64 " %s", what->len ? ", " : "",
                                 scan.n_below, _("below 0"));
       if (scan.n_above > 0)
-        g_string_append_printf (what, "%s" "%" G_GUINT64_FORMAT " %s", what->len ? ", " : "",
+        g_string_append_printf (what, "%s" "%" PRIu64 " %s", what->len ? ", " : "",
                                 scan.n_above, _("above 1"));
 
       g_set_error (error, CLS_ERROR, CLS_ERROR_BAD_PROBABILITY,
-                   _("%s: the probability map %s has %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                   _("%s: the probability map %s has %" PRIu64 " of %" PRIu64
                      " voxels that are not probabilities (%s); probabilities must lie in [0, 1]%s"),
                    case_id, cls_volume_get_path (prob), scan.n_nan + scan.n_below + scan.n_above, n,
                    what->str,
@@ -663,7 +665,7 @@ cls_case_summary_new_from_volumes (const char               *case_id,
         }
 
       g_set_error (error, CLS_ERROR, CLS_ERROR_BAD_LABEL,
-                   _("%s: the label %s has %" G_GUINT64_FORMAT " voxels with values other than 0 and 1 "
+                   _("%s: the label %s has %" PRIu64 " voxels with values other than 0 and 1 "
                      "(%s%s); say which value marks the lesion with --label-value"),
                    case_id, cls_volume_get_path (label), scan.n_odd_labels, values->str,
                    scan.n_odd_distinct == MAX_REPORTED_LABELS ? ", …" : "");

@@ -16,6 +16,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <float.h>
@@ -147,7 +149,7 @@ format_bytes (guint64 n)
 static char *
 format_i64 (gint64 n)
 {
-  return g_strdup_printf ("%" G_GINT64_FORMAT, n);
+  return g_strdup_printf ("%" PRId64, n);
 }
 
 /* Datatypes
@@ -485,7 +487,7 @@ parse_header (const char    *path,
     }
   if (nchan > G_MAXUINT)
     {
-      g_autofree char *s = g_strdup_printf ("%" G_GUINT64_FORMAT, nchan);
+      g_autofree char *s = g_strdup_printf ("%" PRIu64, nchan);
       set_error (error, CLS_ERROR_TOO_LARGE, path,
                  _("the header declares %s volumes (dimensions 4 to 7); too many"), s);
       return FALSE;
@@ -531,7 +533,7 @@ parse_header (const char    *path,
 
   if (!h->pair && h->vox_offset < h->header_size)
     {
-      g_autofree char *s = g_strdup_printf ("%" G_GUINT64_FORMAT, h->vox_offset);
+      g_autofree char *s = g_strdup_printf ("%" PRIu64, h->vox_offset);
       set_error (error, CLS_ERROR_FORMAT, path,
                  _("the voxel data offset (vox_offset = %s) lies inside the %u-byte header"),
                  s, (guint) h->header_size);
@@ -1572,7 +1574,7 @@ check_raw_size (const char         *path,
 
   if (size < h->vox_offset)
     {
-      g_autofree char *offset = g_strdup_printf ("%" G_GUINT64_FORMAT, h->vox_offset);
+      g_autofree char *offset = g_strdup_printf ("%" PRIu64, h->vox_offset);
       g_autofree char *have = format_bytes (size);
 
       set_error (error, CLS_ERROR_FORMAT, path,

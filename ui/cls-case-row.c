@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 
 #include <glib/gi18n.h>
@@ -91,7 +93,7 @@ cls_case_row_get_property (GObject    *object,
       if (lesion == 0)
         g_value_set_string (value, _("no lesion"));
       else
-        g_value_take_string (value, g_strdup_printf ("%" G_GUINT64_FORMAT, lesion));
+        g_value_take_string (value, g_strdup_printf ("%" PRIu64, lesion));
       break;
 
     case PROP_T:

@@ -15,6 +15,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "cls-plot-panel.h"
@@ -334,9 +336,9 @@ sweep_key (ClsSession *session,
 
   cls_session_get_params (session, &p);
   cls_session_get_eval_params (session, &e);
-  return g_strdup_printf ("%p %s %u %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
-                          "/%" G_GUINT64_FORMAT " %d %d %d %u %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
-                          " %" G_GUINT64_FORMAT,
+  return g_strdup_printf ("%p %s %u %" PRIu64 "/%" PRIu64 " %" PRIu64
+                          "/%" PRIu64 " %d %d %d %u %" PRIu64 "/%" PRIu64
+                          " %" PRIu64,
                           (void *) dataset, cls_session_get_model (session),
                           cls_session_get_n_models (session),
                           p.epsilon.num, p.epsilon.den,
