@@ -515,6 +515,12 @@ parse_header (const char    *path,
                      vox_offset);
           return FALSE;
         }
+      if (vox_offset > (double) G_MAXSSIZE)
+        {
+          set_error (error, CLS_ERROR_FORMAT, path,
+                     _("the voxel data offset (vox_offset = %g) is implausibly large"), vox_offset);
+          return FALSE;
+        }
       h->vox_offset = (guint64) vox_offset;
     }
   else
@@ -935,13 +941,16 @@ is_gzip_fd (int          fd,
 }
 
 /* Inflates the first @want bytes of the gzip file @fd with zlib (following
- * multi-member streams); *@got < @want when the stream ends earlier. */
+ * multi-member streams); *@got < @want when the data ends earlier, and
+ * *@ended says whether it ended properly (the last member's end) or was cut
+ * short. */
 static gboolean
 inflate_prefix (int          fd,
                 const char  *path,
                 guint8      *out,
                 gsize        want,
                 gsize       *got,
+                gboolean    *ended,
                 GError     **error)
 {
   guint8 in[IO_CHUNK];
@@ -958,6 +967,7 @@ inflate_prefix (int          fd,
 
   z.next_out = out;
   z.avail_out = (uInt) want;
+  *ended = FALSE;
 
   while (z.avail_out > 0)
     {
@@ -987,13 +997,19 @@ inflate_prefix (int          fd,
               if (!read_at (fd, path, pos, in, sizeof in, &n, error))
                 goto out;
               if (n == 0)
-                break;
+                {
+                  *ended = TRUE;
+                  break;
+                }
               pos += n;
               z.next_in = in;
               z.avail_in = (uInt) n;
             }
           if (z.next_in[0] != 0x1f)
-            break;
+            {
+              *ended = TRUE;
+              break;
+            }
           inflateReset (&z);
         }
       else if (zr != Z_OK && zr != Z_BUF_ERROR)
@@ -1659,8 +1675,18 @@ cls_volume_read (const char                 *path,
 
   if (gz)
     {
-      if (!inflate_prefix (fd, header_path, buf, sizeof buf, &got, error))
+      gboolean ended;
+
+      if (!inflate_prefix (fd, header_path, buf, sizeof buf, &got, &ended, error))
         goto out;
+      if (!ended && got < sizeof buf && got < NIFTI1_HEADER_SIZE)
+        {
+          g_autofree char *have = format_bytes (got);
+
+          set_error (error, CLS_ERROR_FORMAT, header_path,
+                     _("truncated: the compressed data is cut short after %s of the header"), have);
+          goto out;
+        }
     }
   else if (!read_at (fd, header_path, 0, buf, sizeof buf, &got, error))
     goto out;
@@ -2256,6 +2282,15 @@ build_header (const WriteSpec *spec,
   for (int i = 1; i <= 4; i++)
     if (dim[i] > G_MAXINT16)
       v2 = TRUE;
+  /* NIfTI-1 keeps the geometry and the scaling in float32 fields: a number
+   * beyond their range would be written as infinity and the file could not
+   * be read back. NIfTI-2 keeps doubles. */
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 4; j++)
+      if (fabs (spec->affine[i][j]) > FLT_MAX)
+        v2 = TRUE;
+  if (spec->has_scaling && (fabs (spec->slope) > FLT_MAX || fabs (spec->inter) > FLT_MAX))
+    v2 = TRUE;
 
   code = spec->xform_code >= NIFTI_XFORM_SCANNER_ANAT && spec->xform_code <= NIFTI_XFORM_TEMPLATE_OTHER
        ? spec->xform_code : NIFTI_XFORM_SCANNER_ANAT;

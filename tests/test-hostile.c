@@ -716,9 +716,7 @@ static const VolumeCase volume_cases[] = {
   { "gzip-cut-in-header", "p.nii.gz", make_gz_cut_in_header, CLS_ERROR_FORMAT, "truncated" },
   { "gzip-cut-in-data", "p.nii.gz", make_gz_cut_in_data, CLS_ERROR_FORMAT, "truncated" },
   { "gzip-stream-cut", "p.nii.gz", make_gz_stream_cut, CLS_ERROR_FORMAT, "truncated" },
-  { "gzip-stream-cut-in-header", "p.nii.gz", make_gz_stream_cut_in_header, CLS_ERROR_FORMAT, "truncated", 0, NULL,
-    "core/cls-volume.c, inflate_prefix(): a gzip stream cut before 4 bytes of header inflate "
-    "is reported as “the file is empty” instead of a truncated compressed file" },
+  { "gzip-stream-cut-in-header", "p.nii.gz", make_gz_stream_cut_in_header, CLS_ERROR_FORMAT, "truncated" },
   { "gzip-bad-crc", "p.nii.gz", make_gz_bad_crc, CLS_ERROR_FORMAT, "gzip" },
   { "gzip-bad-size", "p.nii.gz", make_gz_bad_size, CLS_ERROR_FORMAT, "gzip" },
   { "gzip-corrupt", "p.nii.gz", make_gz_corrupt, CLS_ERROR_FORMAT, "gzip" },
@@ -746,9 +744,7 @@ static const VolumeCase volume_cases[] = {
   { "vox-offset-nan", "p.nii", make_vox_offset_nan, CLS_ERROR_FORMAT, "vox_offset" },
   { "vox-offset-past-end", "p.nii", make_vox_offset_past_end, CLS_ERROR_FORMAT, "truncated" },
   /* found by fuzz-volume */
-  { "vox-offset-huge", "p.nii", make_vox_offset_huge, CLS_ERROR_FORMAT, "vox_offset", 0, NULL,
-    "core/cls-volume.c, parse_header(): a NIfTI-1 vox_offset of 1e20 is converted to guint64 "
-    "before it is range-checked (undefined behaviour, UBSan float-cast-overflow)" },
+  { "vox-offset-huge", "p.nii", make_vox_offset_huge, CLS_ERROR_FORMAT, "vox_offset" },
   { "sform-nan", "p.nii", make_sform_nan, CLS_ERROR_FORMAT, "sform" },
   { "qform-inf", "p.nii", make_qform_inf, CLS_ERROR_FORMAT, "qform" },
   { "nifti2-dim0-huge", "p.nii.gz", make_n2_dim0_huge, CLS_ERROR_UNSUPPORTED, "dim[0]" },
@@ -2085,15 +2081,10 @@ test_output_mask_reads_back (void)
     }
   run_clear (&r);
 
+  /* an affine beyond the float32 range goes to NIfTI-2, and reads back */
   back = cls_volume_read (out, NULL, &error);
-  if (back == NULL)
-    {
-      g_test_message ("%s", error->message);
-      g_test_incomplete ("core/cls-volume.c, build_header(): an affine beyond FLT_MAX is "
-                         "written to NIfTI-1 float32 fields as infinity; the mask does not "
-                         "read back (write NIfTI-2 instead)");
-      return;
-    }
+  g_assert_no_error (error);
+  g_assert_cmpint (cls_volume_get_nifti_version (back), ==, 2);
   {
     g_autoptr(ClsVolume) orig = cls_volume_read (prob, NULL, &error);
 
