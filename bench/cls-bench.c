@@ -319,6 +319,8 @@ datatype_bytes (ClsDatatype t)
     case CLS_DATATYPE_FLOAT32:
       return 4;
     case CLS_DATATYPE_FLOAT64:
+    case CLS_DATATYPE_INT64:
+    case CLS_DATATYPE_UINT64:
       return 8;
     default:
       return 0;

@@ -171,6 +171,8 @@ datatype_supported (int       code,
     case CLS_DATATYPE_UINT16:  b = 2; n = "uint16";  break;
     case CLS_DATATYPE_INT32:   b = 4; n = "int32";   break;
     case CLS_DATATYPE_UINT32:  b = 4; n = "uint32";  break;
+    case CLS_DATATYPE_INT64:   b = 8; n = "int64";   break;
+    case CLS_DATATYPE_UINT64:  b = 8; n = "uint64";  break;
     case CLS_DATATYPE_FLOAT32: b = 4; n = "float32"; break;
     case CLS_DATATYPE_FLOAT64: b = 8; n = "float64"; break;
     default:
@@ -1417,9 +1419,13 @@ DEFINE_CONVERT (s16_d, gint16, double)
 DEFINE_CONVERT (u16_d, guint16, double)
 DEFINE_CONVERT (s32_d, gint32, double)
 DEFINE_CONVERT (u32_d, guint32, double)
+DEFINE_CONVERT (s64_d, gint64, double)
+DEFINE_CONVERT (u64_d, guint64, double)
 DEFINE_CONVERT (f32_d, float, double)
 DEFINE_CONVERT (f64_d, double, double)
 DEFINE_CONVERT (u8_f, guint8, float)
+DEFINE_CONVERT (s64_f, gint64, float)
+DEFINE_CONVERT (u64_f, guint64, float)
 DEFINE_CONVERT (s8_f, gint8, float)
 DEFINE_CONVERT (s16_f, gint16, float)
 DEFINE_CONVERT (u16_f, guint16, float)
@@ -2126,6 +2132,12 @@ cls_volume_read_doubles (const ClsVolume *self,
     case CLS_DATATYPE_UINT32:
       convert_u32_d (src, count, out, self->has_scaling, self->slope, self->inter);
       break;
+    case CLS_DATATYPE_INT64:
+      convert_s64_d (src, count, out, self->has_scaling, self->slope, self->inter);
+      break;
+    case CLS_DATATYPE_UINT64:
+      convert_u64_d (src, count, out, self->has_scaling, self->slope, self->inter);
+      break;
     case CLS_DATATYPE_FLOAT32:
       convert_f32_d (src, count, out, self->has_scaling, self->slope, self->inter);
       break;
@@ -2187,6 +2199,12 @@ cls_volume_read_floats (const ClsVolume *self,
       break;
     case CLS_DATATYPE_UINT32:
       convert_u32_f (src, count, out, self->has_scaling, self->slope, self->inter);
+      break;
+    case CLS_DATATYPE_INT64:
+      convert_s64_f (src, count, out, self->has_scaling, self->slope, self->inter);
+      break;
+    case CLS_DATATYPE_UINT64:
+      convert_u64_f (src, count, out, self->has_scaling, self->slope, self->inter);
       break;
     case CLS_DATATYPE_FLOAT32:
       if (self->has_scaling)

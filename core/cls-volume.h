@@ -28,7 +28,8 @@ typedef enum {
  * ClsDatatype:
  *
  * The on-disk voxel types we read (NIfTI codes). Anything else is
- * %CLS_ERROR_UNSUPPORTED.
+ * %CLS_ERROR_UNSUPPORTED. 64-bit integers (nibabel's default for label
+ * arrays) are read as doubles, exact up to 2^53.
  */
 typedef enum {
   CLS_DATATYPE_UINT8   = 2,
@@ -39,6 +40,8 @@ typedef enum {
   CLS_DATATYPE_INT8    = 256,
   CLS_DATATYPE_UINT16  = 512,
   CLS_DATATYPE_UINT32  = 768,
+  CLS_DATATYPE_INT64   = 1024,
+  CLS_DATATYPE_UINT64  = 1280,
 } ClsDatatype;
 
 /**

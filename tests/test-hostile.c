@@ -737,8 +737,6 @@ static const VolumeCase volume_cases[] = {
   { "datatype-unknown", "p.nii", make_datatype, CLS_ERROR_FORMAT, "datatype" },
   { "datatype-complex64", "p.nii", make_complex64, CLS_ERROR_UNSUPPORTED, "complex64" },
   { "datatype-rgb24", "p.nii", make_rgb24, CLS_ERROR_UNSUPPORTED, "RGB24" },
-  /* A known limitation (nibabel's int64 labels): refused, clearly. */
-  { "datatype-int64", "p.nii.gz", make_int64_label, CLS_ERROR_UNSUPPORTED, "int64" },
   { "vox-offset-in-header", "p.nii", make_vox_offset_in_header, CLS_ERROR_FORMAT, "vox_offset" },
   { "vox-offset-fraction", "p.nii", make_vox_offset_fraction, CLS_ERROR_FORMAT, "vox_offset" },
   { "vox-offset-nan", "p.nii", make_vox_offset_nan, CLS_ERROR_FORMAT, "vox_offset" },
@@ -2150,6 +2148,7 @@ test_valid_controls (void)
   const ClsDatatype types[] = {
     CLS_DATATYPE_UINT8, CLS_DATATYPE_INT8, CLS_DATATYPE_INT16, CLS_DATATYPE_UINT16,
     CLS_DATATYPE_INT32, CLS_DATATYPE_UINT32, CLS_DATATYPE_FLOAT32, CLS_DATATYPE_FLOAT64,
+    CLS_DATATYPE_INT64, CLS_DATATYPE_UINT64,
   };
   g_autoptr(ClsVolume) ref = new_prob (grid, 1, 8);
   gsize len;
@@ -2173,6 +2172,25 @@ test_valid_controls (void)
         g_assert_cmpint (cls_volume_get_datatype (back), ==, types[i]);
         corpus_add ("volume", path);
       }
+
+  /* nibabel saves labels as int64: they load, and mark the same lesion */
+  {
+    g_autofree char *path = g_build_filename (dir, "int64-label.nii.gz", NULL);
+    g_autoptr(ClsVolume) v = NULL;
+    g_autoptr(ClsVolume) l8 = new_label (grid, 0);
+    g_autoptr(GError) error = NULL;
+    double a[NV], b8[NV];
+
+    make_int64_label (path);
+    v = cls_volume_read (path, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (cls_volume_get_datatype (v), ==, CLS_DATATYPE_INT64);
+    cls_volume_read_doubles (v, 0, 0, NV, a);
+    cls_volume_read_doubles (l8, 0, 0, NV, b8);
+    for (int i = 0; i < NV; i++)
+      g_assert_cmpfloat (a[i], ==, b8[i]);
+    corpus_add ("volume", path);
+  }
 
   /* two gzip members, then zero padding */
   {

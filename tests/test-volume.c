@@ -238,6 +238,8 @@ test_value (ClsDatatype type,
     case CLS_DATATYPE_UINT16:  return i == 0 ? 65535 : (double) (i * 1237 % 65536);
     case CLS_DATATYPE_INT32:   return i == 0 ? G_MININT32 : i == 1 ? G_MAXINT32 : (double) ((gint64) (i * 123457) - 1000000);
     case CLS_DATATYPE_UINT32:  return i == 0 ? G_MAXUINT32 : (double) (i * 123457);
+    case CLS_DATATYPE_INT64:   return i == 0 ? -9007199254740992.0 : i == 1 ? 9007199254740992.0 : (double) ((gint64) i * 7 - 3);
+    case CLS_DATATYPE_UINT64:  return i == 0 ? 9007199254740992.0 : (double) (i * 11);
     case CLS_DATATYPE_FLOAT32: return (float) (i < G_N_ELEMENTS (f32) ? f32[i] : (double) i * 0.1);
     case CLS_DATATYPE_FLOAT64: return i < G_N_ELEMENTS (f64) ? f64[i] : (double) i * 0.1;
     default: g_assert_not_reached ();
@@ -258,6 +260,8 @@ store_value (gpointer     data,
     case CLS_DATATYPE_UINT16:  ((guint16 *) data)[i] = (guint16) v; break;
     case CLS_DATATYPE_INT32:   ((gint32 *) data)[i] = (gint32) v; break;
     case CLS_DATATYPE_UINT32:  ((guint32 *) data)[i] = (guint32) v; break;
+    case CLS_DATATYPE_INT64:   ((gint64 *) data)[i] = (gint64) v; break;
+    case CLS_DATATYPE_UINT64:  ((guint64 *) data)[i] = (guint64) v; break;
     case CLS_DATATYPE_FLOAT32: ((float *) data)[i] = (float) v; break;
     case CLS_DATATYPE_FLOAT64: ((double *) data)[i] = v; break;
     default: g_assert_not_reached ();
@@ -1687,6 +1691,8 @@ main (int   argc,
     { CLS_DATATYPE_UINT16, "uint16" },
     { CLS_DATATYPE_INT32, "int32" },
     { CLS_DATATYPE_UINT32, "uint32" },
+    { CLS_DATATYPE_INT64, "int64" },
+    { CLS_DATATYPE_UINT64, "uint64" },
     { CLS_DATATYPE_FLOAT32, "float32" },
     { CLS_DATATYPE_FLOAT64, "float64" },
   };

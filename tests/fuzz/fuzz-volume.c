@@ -186,7 +186,7 @@ check_round_trip (const ClsVolume *vol)
       {
       case CLS_DATATYPE_INT16: case CLS_DATATYPE_UINT16: size *= 2; break;
       case CLS_DATATYPE_INT32: case CLS_DATATYPE_UINT32: case CLS_DATATYPE_FLOAT32: size *= 4; break;
-      case CLS_DATATYPE_FLOAT64: size *= 8; break;
+      case CLS_DATATYPE_FLOAT64: case CLS_DATATYPE_INT64: case CLS_DATATYPE_UINT64: size *= 8; break;
       default: break;
       }
     FUZZ_CHECK (memcmp (cls_volume_get_data ((ClsVolume *) vol), cls_volume_get_data (back), size) == 0,
