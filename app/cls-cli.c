@@ -257,28 +257,40 @@ cls_cli_calibration_params (const ClsCliCalibrationOptions *o,
   return CLS_EXIT_OK;
 }
 
-typedef struct {
-  gboolean tty;
-  guint    last_percent;
-} Progress;
-
-static void
-on_progress (guint64     done,
-             guint64     total,
-             const char *message,
-             gpointer    user_data)
+void
+cls_cli_progress_init (ClsCliProgress *progress,
+                       const char     *label)
 {
-  Progress *p = user_data;
+  progress->label = label;
+  progress->tty = isatty (STDERR_FILENO);
+  progress->last_percent = 0;
+}
+
+void
+cls_cli_progress (guint64     done,
+                  guint64     total,
+                  const char *message,
+                  gpointer    user_data)
+{
+  ClsCliProgress *p = user_data;
   guint percent = total > 0 ? (guint) (100 * done / total) : 0;
 
   if (p->tty)
     fprintf (stderr, "\r\033[K%s %" PRIu64 "/%" PRIu64 " %s",
-             _("Loading"), done, total, message ? message : "");
+             p->label, done, total, message ? message : "");
   else if (percent >= p->last_percent + 10 || done == total)
     {
-      fprintf (stderr, "%s %" PRIu64 "/%" PRIu64 "\n", _("Loading"), done, total);
+      fprintf (stderr, "%s %" PRIu64 "/%" PRIu64 "\n", p->label, done, total);
       p->last_percent = percent;
     }
+}
+
+/* Clears the line a terminal progress left behind. */
+void
+cls_cli_progress_end (ClsCliProgress *progress)
+{
+  if (progress->tty)
+    fprintf (stderr, "\r\033[K");
 }
 
 /**
@@ -301,7 +313,7 @@ cls_cli_load_model (const char               *dataset_path,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ClsDataset) dataset = cls_dataset_open (dataset_path, &error);
-  Progress progress = { .tty = isatty (STDERR_FILENO), .last_percent = 0 };
+  ClsCliProgress progress;
   ClsCaseSet *set;
 
   if (dataset == NULL)
@@ -328,10 +340,11 @@ cls_cli_load_model (const char               *dataset_path,
       options->model = g_strdup (models[0]);
     }
 
+  cls_cli_progress_init (&progress, _("Loading"));
   set = cls_dataset_load_model (dataset, options->model, load,
-                                options->quiet ? NULL : on_progress, &progress, NULL, &error);
-  if (progress.tty && !options->quiet)
-    fprintf (stderr, "\r\033[K");
+                                options->quiet ? NULL : cls_cli_progress, &progress, NULL, &error);
+  if (!options->quiet)
+    cls_cli_progress_end (&progress);
 
   if (set == NULL)
     {

@@ -67,4 +67,27 @@ void          cls_cli_warn                 (const char                  *format,
                                             ...) G_GNUC_PRINTF (1, 2);
 void          cls_cli_print_json           (const char                  *document);
 
+/**
+ * ClsCliProgress:
+ * @label: what is being done ("Loading", "Writing case", …)
+ * @tty: whether standard error is a terminal (one line rewritten in place)
+ * @last_percent: for logs: a line every 10%
+ *
+ * Progress on standard error; pass cls_cli_progress() as the
+ * #ClsProgressFunc and the struct as its data.
+ */
+typedef struct {
+  const char *label;
+  gboolean    tty;
+  guint       last_percent;
+} ClsCliProgress;
+
+void          cls_cli_progress_init        (ClsCliProgress              *progress,
+                                            const char                  *label);
+void          cls_cli_progress             (guint64                      done,
+                                            guint64                      total,
+                                            const char                  *message,
+                                            gpointer                     user_data);
+void          cls_cli_progress_end         (ClsCliProgress              *progress);
+
 G_END_DECLS

@@ -15,20 +15,6 @@
 #include "cls-cli.h"
 #include "cls-demo.h"
 
-static void
-on_progress (guint64     done,
-             guint64     total,
-             const char *message,
-             gpointer    user_data)
-{
-  gboolean tty = GPOINTER_TO_INT (user_data);
-
-  if (tty)
-    fprintf (stderr, "\r\033[K%s %" PRIu64 "/%" PRIu64, _("Writing case"), done, total);
-  else if (done == total || done % 10 == 0)
-    fprintf (stderr, "%s %" PRIu64 "/%" PRIu64 "\n", _("Writing case"), done, total);
-}
-
 int
 cls_cmd_demo (int    argc,
               char **argv)
@@ -39,7 +25,7 @@ cls_cmd_demo (int    argc,
   int cases = CLS_DEMO_DEFAULT_CASES;
   g_autofree char *seed = NULL;
   gboolean quiet = FALSE;
-  gboolean tty = isatty (STDERR_FILENO);
+  ClsCliProgress progress;
   int status;
   GOptionEntry entries[] = {
     { "cases", 'n', 0, G_OPTION_ARG_INT, &cases, N_("How many cases (default 60)"), "N" },
@@ -73,15 +59,15 @@ cls_cmd_demo (int    argc,
         return cls_cli_usage (context, _("--seed must be a non-negative integer, not “%s”"), seed);
     }
 
-  if (!cls_demo_write (argv[1], &options, quiet ? NULL : on_progress, GINT_TO_POINTER (tty), NULL, &error))
+  cls_cli_progress_init (&progress, _("Writing case"));
+  if (!cls_demo_write (argv[1], &options, quiet ? NULL : cls_cli_progress, &progress, NULL, &error))
     {
-      if (tty && !quiet)
-        fputc ('\n', stderr);
+      if (!quiet)
+        cls_cli_progress_end (&progress);
       return cls_cli_fail (error);
     }
-
-  if (tty && !quiet)
-    fputc ('\n', stderr);
+  if (!quiet)
+    cls_cli_progress_end (&progress);
   if (!quiet)
     printf (_("Wrote %d synthetic cases to %s\n"), cases, argv[1]);
   return CLS_EXIT_OK;

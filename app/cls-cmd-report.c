@@ -20,37 +20,6 @@
 #include "cls-report.h"
 #include "cls-report-figures.h"
 
-static void
-on_progress (guint64     done,
-             guint64     total,
-             const char *message,
-             gpointer    user_data)
-{
-  gboolean tty = GPOINTER_TO_INT (user_data);
-
-  if (tty)
-    fprintf (stderr, "\r\033[K%s %" PRIu64 "/%" PRIu64 " %s",
-             _("Loading"), done, total, message ? message : "");
-  else if (done == total || done % 25 == 0)
-    fprintf (stderr, "%s %" PRIu64 "/%" PRIu64 "\n", _("Loading"), done, total);
-}
-
-static void
-on_figure_progress (guint64     done,
-                    guint64     total,
-                    const char *message,
-                    gpointer    user_data)
-{
-  gboolean tty = GPOINTER_TO_INT (user_data);
-
-  if (tty)
-    fprintf (stderr, "\r\033[K%s %" PRIu64 "/%" PRIu64 " %s",
-             _("Figures"), done, total, message ? message : "");
-  else
-    fprintf (stderr, "%s %" PRIu64 "/%" PRIu64 " %s\n",
-             _("Figures"), done, total, message ? message : "");
-}
-
 static gboolean
 parse_epsilons (const char  *text,
                 GArray      *out)
@@ -92,7 +61,7 @@ cls_cmd_report (int    argc,
   g_autofree char *seed = NULL;
   g_autofree char *outdir = NULL;
   gboolean pdf = FALSE;
-  gboolean tty = isatty (STDERR_FILENO);
+  ClsCliProgress loading, drawing;
   int splits = CLS_DEFAULT_SPLITS;
   int status;
   GOptionEntry entries[] = {
@@ -194,10 +163,12 @@ cls_cmd_report (int    argc,
       goto out;
     }
 
+  cls_cli_progress_init (&loading, _("Loading"));
+  cls_cli_progress_init (&drawing, _("Figures"));
   report = cls_report_new ((const char * const *) argv + 1, &ropts,
-                           options.quiet ? NULL : on_progress, GINT_TO_POINTER (tty), NULL, &error);
-  if (tty && !options.quiet)
-    fprintf (stderr, "\r\033[K");
+                           options.quiet ? NULL : cls_cli_progress, &loading, NULL, &error);
+  if (!options.quiet)
+    cls_cli_progress_end (&loading);
   if (report == NULL)
     {
       status = cls_cli_fail (error);
@@ -209,16 +180,16 @@ cls_cmd_report (int    argc,
 
   if (!cls_report_write_tables (report, outdir, &error) ||
       !cls_report_write_figures (report, &params, outdir, pdf,
-                                 options.quiet ? NULL : on_figure_progress, GINT_TO_POINTER (tty),
+                                 options.quiet ? NULL : cls_cli_progress, &drawing,
                                  NULL, &error))
     {
-      if (tty && !options.quiet)
-        fprintf (stderr, "\n");
+      if (!options.quiet)
+        cls_cli_progress_end (&drawing);
       status = cls_cli_fail (error);
       goto out;
     }
-  if (tty && !options.quiet)
-    fprintf (stderr, "\r\033[K");
+  if (!options.quiet)
+    cls_cli_progress_end (&drawing);
 
   if (!options.quiet)
     printf (_("Wrote the report to %s/index.html\n"), outdir);

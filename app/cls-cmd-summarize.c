@@ -31,30 +31,6 @@ typedef struct {
   const ClsSummaryOptions *options;
 } Sink;
 
-typedef struct {
-  gboolean tty;
-  guint    last_percent;
-} Progress;
-
-static void
-on_progress (guint64     done,
-             guint64     total,
-             const char *message,
-             gpointer    user_data)
-{
-  Progress *p = user_data;
-  guint percent = total > 0 ? (guint) (100 * done / total) : 0;
-
-  if (p->tty)
-    fprintf (stderr, "\r\033[K%s %" PRIu64 "/%" PRIu64 " %s",
-             _("Summarising"), done, total, message ? message : "");
-  else if (percent >= p->last_percent + 10 || done == total)
-    {
-      fprintf (stderr, "%s %" PRIu64 "/%" PRIu64 "\n", _("Summarising"), done, total);
-      p->last_percent = percent;
-    }
-}
-
 /* A case id or model becomes a file or folder name as it is. */
 static gboolean
 is_file_name (const char *name)
@@ -130,7 +106,7 @@ cls_cmd_summarize (int    argc,
   g_autofree char *cases = NULL;
   g_autofree char *label_value = NULL;
   ClsLoadOptions load;
-  Progress progress = { .tty = isatty (STDERR_FILENO), .last_percent = 0 };
+  ClsCliProgress progress;
   int channel = -1, threads = 0, status;
   gboolean logits = FALSE, strict = FALSE, quiet = FALSE;
   guint first = 0, end = G_MAXUINT, n_cases, n_written;
@@ -233,11 +209,12 @@ cls_cmd_summarize (int    argc,
 
   sink.outdir = outdir;
   sink.options = &load.summary;
+  cls_cli_progress_init (&progress, _("Summarising"));
   failures = cls_dataset_summarize (dataset, (const char * const *) models, &load, first, end,
-                                    write_summary, &sink, quiet ? NULL : on_progress, &progress,
+                                    write_summary, &sink, quiet ? NULL : cls_cli_progress, &progress,
                                     NULL, &error);
-  if (progress.tty && !quiet)
-    fprintf (stderr, "\r\033[K");
+  if (!quiet)
+    cls_cli_progress_end (&progress);
   if (failures == NULL)
     return cls_cli_fail (error);
 
