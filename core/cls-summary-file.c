@@ -26,6 +26,7 @@
 #include <libdeflate.h>
 
 #include "cls-atomic-file.h"
+#include "cls-components.h"
 #include "cls-error.h"
 #include "cls-json-writer.h"
 #include "cls-summary-file.h"
@@ -236,7 +237,8 @@ encode_payload (const ClsCaseSummary *summary)
   gboolean lesion_wide, values_wide;
   gconstpointer lesion = cls_case_summary_get_lesion_data (summary, &lesion_wide);
   gconstpointer values = cls_count_index_get_values (counts, &values_wide);
-  GByteArray *out = g_byte_array_sized_new ((guint) MIN (G_MAXUINT, 2 * g + 4 * nd + 16));
+  const ClsComponents *components = cls_case_summary_get_components (summary);
+  GByteArray *out = g_byte_array_sized_new ((guint) MIN (G_MAXUINT, 3 * g + 4 * nd + 16));
   guint64 prev = 0;
 
   for (guint64 i = 0; i < g; i++)
@@ -256,6 +258,14 @@ encode_payload (const ClsCaseSummary *summary)
     }
   for (gsize i = 0; i < nd; i++)
     put_varint (out, cls_count_index_get_count (counts, i));
+
+  if (components != NULL)
+    {
+      g_autofree guint32 *ids = cls_components_ids_in_order (components);
+
+      for (guint64 i = 0; i < g; i++)
+        put_varint (out, ids[i]);
+    }
 
   return out;
 }
@@ -297,6 +307,7 @@ encode_header (const ClsCaseSummary    *summary,
 {
   g_autoptr(ClsJsonWriter) w = cls_json_writer_new (TRUE);
   const ClsCountIndex *counts = cls_case_summary_get_counts (summary);
+  const ClsComponents *components = cls_case_summary_get_components (summary);
   gboolean lesion_wide, values_wide;
 
   cls_case_summary_get_lesion_data (summary, &lesion_wide);
@@ -323,6 +334,13 @@ encode_header (const ClsCaseSummary    *summary,
   cls_json_writer_boolean (w, !values_wide);
   cls_json_writer_member (w, "payload_bytes");
   cls_json_writer_uint (w, raw_len);
+  cls_json_writer_member (w, "lesion_components");
+  if (components != NULL)
+    cls_json_writer_uint (w, cls_components_get_n (components));
+  else
+    cls_json_writer_null (w);
+  cls_json_writer_member (w, "voxel_volume_mm3");
+  cls_json_writer_double (w, cls_case_summary_get_voxel_volume (summary));
 
   cls_json_writer_member (w, "options");
   cls_json_writer_begin_object (w);
@@ -500,7 +518,7 @@ check_frame (const char    *path,
   if (version == 0 || version > CLS_SUMMARY_FILE_VERSION)
     {
       g_set_error (error, CLS_ERROR, CLS_ERROR_FORMAT,
-                   _("%s: a CLS summary file of format version %u; this program reads version %u "
+                   _("%s: a CLS summary file of format version %u; this program reads versions 1 to %u "
                      "(summarise again, or use a newer CLS Studio)"),
                    path, version, CLS_SUMMARY_FILE_VERSION);
       return FALSE;
@@ -629,6 +647,7 @@ typedef struct {
 
 static gboolean
 parse_header (const char    *path,
+              guint32        frame_version,
               const guint8  *text,
               gsize          len,
               ParsedHeader  *out,
@@ -666,7 +685,7 @@ parse_header (const char    *path,
   sources = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 
   if (g_strcmp0 (format, "cls-summary") != 0 || !get_uint_member (root, "version", &version) ||
-      version != CLS_SUMMARY_FILE_VERSION || case_id == NULL || *case_id == '\0' ||
+      version != frame_version || case_id == NULL || *case_id == '\0' ||
       model == NULL || *model == '\0' ||
       !get_uint_member (root, "n_voxels", &h->n_voxels) ||
       !get_uint_member (root, "n_lesion", &h->n_lesion) ||
@@ -715,6 +734,29 @@ parse_header (const char    *path,
     {
       format_error (error, path, _("its header's source files are malformed"));
       return FALSE;
+    }
+
+  /* Version 2: the lesions (null when the summary had none) and the voxel volume. */
+  if (version >= 2)
+    {
+      JsonNode *nc = json_object_get_member (root, "lesion_components");
+      JsonNode *vv = json_object_get_member (root, "voxel_volume_mm3");
+      guint64 n_components = 0;
+
+      if (nc == NULL || (!JSON_NODE_HOLDS_NULL (nc) &&
+                         (!get_uint_member (root, "lesion_components", &n_components) ||
+                          n_components > h->n_lesion || n_components > G_MAXUINT32 ||
+                          (n_components == 0) != (h->n_lesion == 0))) ||
+          vv == NULL || !JSON_NODE_HOLDS_VALUE (vv) ||
+          (json_node_get_value_type (vv) != G_TYPE_DOUBLE && json_node_get_value_type (vv) != G_TYPE_INT64) ||
+          !(json_node_get_double (vv) >= 0 && isfinite (json_node_get_double (vv))))
+        {
+          format_error (error, path, _("its header's lesion components are malformed"));
+          return FALSE;
+        }
+      h->has_components = !JSON_NODE_HOLDS_NULL (nc);
+      h->n_components = (guint32) n_components;
+      h->voxel_volume = json_node_get_double (vv);
     }
 
   h->version = (guint) version;
@@ -819,7 +861,7 @@ cls_summary_file_read_header (const char  *path,
       format_error (error, path, _("it is too short"));
       return NULL;
     }
-  if (!parse_header (path, data + FIXED_BYTES, header_len, &parsed, error))
+  if (!parse_header (path, get_u32 (data + 8), data + FIXED_BYTES, header_len, &parsed, error))
     return NULL;
   return parsed.header;
 }
@@ -887,8 +929,11 @@ decode_payload (const char                 *path,
   g_autofree gpointer lesion = NULL;
   g_autofree double *values = NULL;
   g_autofree guint64 *counts = NULL;
+  g_autofree guint32 *ids = NULL;
   guint64 g = h->n_lesion, nd = h->n_distinct, prev = 0, total = 0;
   const char *problem = NULL;
+  ClsComponents *components = NULL;
+  ClsCaseSummary *summary;
 
   if (h->n_voxels == 0)
     {
@@ -897,7 +942,8 @@ decode_payload (const char                 *path,
     }
 
   /* Every value takes at least one byte: no allocation beyond the data. */
-  if (g > raw_len || nd > raw_len || g + 2 * nd > raw_len || g > h->n_voxels || nd > h->n_voxels)
+  if (g > raw_len || nd > raw_len || g + 2 * nd + (h->has_components ? g : 0) > raw_len ||
+      g > h->n_voxels || nd > h->n_voxels)
     {
       format_error (error, path, _("its counts do not fit its data"));
       return NULL;
@@ -952,9 +998,27 @@ decode_payload (const char                 *path,
         total += counts[i];
     }
 
-  if (problem == NULL && (p != end || total != h->n_voxels))
-    problem = p != end ? _("it has data after its counts")
-                       : _("its counts do not add up to its number of voxels");
+  if (problem == NULL && total != h->n_voxels)
+    problem = _("its counts do not add up to its number of voxels");
+
+  if (h->has_components)
+    {
+      ids = g_new (guint32, MAX (g, 1));
+      for (guint64 i = 0; i < g && problem == NULL; i++)
+        {
+          guint64 id;
+
+          if (!get_varint (&p, end, &id))
+            problem = _("its lesion components are cut short");
+          else if (id >= h->n_components)
+            problem = _("it names a lesion component that does not exist");
+          else
+            ids[i] = (guint32) id;
+        }
+    }
+
+  if (problem == NULL && p != end)
+    problem = _("it has data after its last section");
 
   /* Every lesion voxel's value is one of the map's, no more often. */
   if (problem == NULL)
@@ -976,15 +1040,28 @@ decode_payload (const char                 *path,
         }
     }
 
+  if (problem == NULL && h->has_components)
+    {
+      components = cls_components_new_from_ids (ids, lesion, !parsed->lesion_float32, g,
+                                                h->n_components, h->voxel_volume);
+      if (components == NULL)
+        problem = _("one of its lesion components has no voxel");
+    }
+
   if (problem != NULL)
     {
       format_error (error, path, problem);
       return NULL;
     }
 
-  return cls_case_summary_new_sorted (h->case_id, h->model, h->n_voxels, g_steal_pointer (&lesion),
-                                      !parsed->lesion_float32, g,
-                                      cls_count_index_new_from_runs (values, counts, nd));
+  summary = cls_case_summary_new_sorted (h->case_id, h->model, h->n_voxels, g_steal_pointer (&lesion),
+                                         !parsed->lesion_float32, g,
+                                         cls_count_index_new_from_runs (values, counts, nd));
+  if (summary != NULL)
+    cls_case_summary_set_components (summary, components);
+  else
+    cls_components_free (components);
+  return summary;
 }
 
 /**
@@ -1022,7 +1099,7 @@ cls_summary_file_decode (const char            *path,
       return NULL;
     }
 
-  if (!parse_header (path, data + FIXED_BYTES, header_len, &parsed, error))
+  if (!parse_header (path, get_u32 (data + 8), data + FIXED_BYTES, header_len, &parsed, error))
     return NULL;
   h = parsed.header;
   payload = data + FIXED_BYTES + header_len;

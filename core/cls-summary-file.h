@@ -6,12 +6,12 @@
  * A summary file (.clss) holds what calibration needs of one case and model
  * (see cls-summary.h), so that a large dataset can be summarised in parallel
  * anywhere (a Slurm array job, Kubernetes Jobs, GNU parallel over ssh) and
- * calibrated from the summaries. The format, version 1 (all integers little
+ * calibrated from the summaries. The format, version 2 (all integers little
  * endian):
  *
  *   offset  size  field
  *   0       8     magic: 0x89 'C' 'L' 'S' 'S' '\r' '\n' 0x1a
- *   8       4     format version (1)
+ *   8       4     format version (2; version 1 files are read too)
  *   12      4     flags: bit 0 set when the payload is deflate-compressed
  *   16      4     H, the header's length in bytes (at most 1 MiB)
  *   20      4     0 (reserved)
@@ -22,7 +22,9 @@
  *
  * The file is exactly 36 + H + P bytes long. The header names the case and
  * the model, the counts (n_voxels, n_lesion, n_distinct), whether values are
- * float32, the payload's uncompressed length, the options the summary was
+ * float32, the payload's uncompressed length, the number of lesions
+ * ("lesion_components", null when the summary has none) and the voxel
+ * volume in mm³ ("voxel_volume_mm3"; both new in version 2), the options the summary was
  * made with (label value, channel, logits), the source files (path, size,
  * modification time, and for gzip files the CRC-32 and length of the data
  * from the gzip trailer) and the program that wrote it.
@@ -34,8 +36,14 @@
  *     their bit patterns);
  *   - the count index's distinct values, ascending: the first pattern, then
  *     the differences (positive);
- *   - the count of voxels holding each distinct value (at least 1).
+ *   - the count of voxels holding each distinct value (at least 1);
+ *   - version 2, when the header counts lesions: for each lesion voxel, in
+ *     the order of the sorted lesion probabilities (ties by lesion), the
+ *     lesion (26-connected component of the ground truth) it belongs to,
+ *     numbered from 0.
  * Nothing is rounded: reading a file gives back the summary bit for bit.
+ * Version 1 files have no lesions: they calibrate the voxel loss as before,
+ * and the lesion loss and size strata refuse them with a message.
  */
 #pragma once
 
@@ -45,7 +53,7 @@
 
 G_BEGIN_DECLS
 
-#define CLS_SUMMARY_FILE_VERSION 1
+#define CLS_SUMMARY_FILE_VERSION 2
 #define CLS_SUMMARY_FILE_SUFFIX  ".clss"
 
 /**
@@ -79,6 +87,9 @@ typedef struct {
  * @prob: the probability map it was made from
  * @label: the label it was made from
  * @created_by: (nullable): the program that wrote the file
+ * @has_components: whether the file stores the lesions (version 2)
+ * @n_components: how many lesions
+ * @voxel_volume: mm³ per voxel (version 2; 0 when unknown)
  *
  * What a summary file says about itself.
  */
@@ -93,6 +104,9 @@ typedef struct {
   ClsSummarySource  prob;
   ClsSummarySource  label;
   char             *created_by;
+  gboolean          has_components;
+  guint32           n_components;
+  double            voxel_volume;
 } ClsSummaryFileHeader;
 
 void                  cls_summary_file_header_free     (ClsSummaryFileHeader     *header);

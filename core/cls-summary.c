@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cls-calibration.h"
+#include "cls-components.h"
 #include "cls-error.h"
 #include "cls-summary.h"
 
@@ -35,15 +36,19 @@ struct _ClsCaseSummary
   ClsCountIndex *counts;          /* in this block */
   double         min;
   double         max;
-  gboolean       wide;            /* lesion values are doubles (else floats) */
-  gboolean       float32;
+  guint8         wide;            /* lesion values are doubles (else floats) */
+  guint8         float32;
+  grefcount      ref_count;
   guint64        found_fixed;     /* lesion voxels with p >= CLS_FIXED_CUT */
   guint64        pos_fixed;       /* voxels with p >= CLS_FIXED_CUT */
-  grefcount      ref_count;
   char          *case_id;
   char          *model;
   double        *lesion_doubles;  /* for cls_case_summary_get_lesion_probs(), made on demand */
+  ClsComponents *components;      /* the lesions (nullable), read by the lesion loss only */
 };
+
+/* What every query reads stays in one pair of cache lines. */
+G_STATIC_ASSERT (sizeof (ClsCaseSummary) <= 128);
 
 #define HEADER_BYTES (((sizeof (ClsCaseSummary) + 127) / 128) * 128)
 
@@ -263,6 +268,7 @@ typedef struct {
   const ClsSummaryOptions *options;
   ClsCountIndexBuilder    *builder;
   GArray                  *lesion;    /* floats, or doubles when wide */
+  GArray                  *positions; /* guint64: each lesion voxel's index, ascending */
   gboolean                 wide;
   guint64                  n_nan;
   guint64                  n_below;
@@ -348,7 +354,12 @@ scan_generic (Scan            *scan,
           /* -0.0 is 0; keep one zero. */
           pbuf[ok++] = p == 0.0 ? 0.0 : p;
           if (label_is_lesion (scan, lbuf[i]))
-            g_array_append_val (scan->lesion, p);
+            {
+              guint64 at = first + i;
+
+              g_array_append_val (scan->lesion, p);
+              g_array_append_val (scan->positions, at);
+            }
         }
 
       cls_count_index_builder_add (scan->builder, pbuf, ok);
@@ -454,7 +465,10 @@ scan_float32 (Scan          *scan,
               if (lv == lesion_byte)
                 {
                   float f = bits_float (b);
+                  guint64 at = first + i;
+
                   g_array_append_val (scan->lesion, f);
+                  g_array_append_val (scan->positions, at);
                 }
               else if (G_UNLIKELY (lv != 0) && note_odd)
                 note_odd_label (scan, lv);
@@ -550,6 +564,42 @@ scan_volumes (Scan            *scan,
   scan_float32 (scan, bits, classes, n, 1, FALSE);
 }
 
+/* The lesions: the components of the lesion voxels, with their values in
+ * the width the summary will keep them in. */
+static ClsComponents *
+new_components (const Scan      *scan,
+                const ClsVolume *prob)
+{
+  g_autofree float *narrow = NULL;
+  gconstpointer values = scan->lesion->data;
+  gboolean wide = scan->wide;
+  double affine[4][4];
+  gint64 dims[3];
+
+  if (wide)
+    {
+      const double *v = (const double *) (gconstpointer) scan->lesion->data;
+      gboolean fits = TRUE;
+
+      for (guint i = 0; fits && i < scan->lesion->len; i++)
+        fits = (double) (float) v[i] == v[i];
+      if (fits)
+        {
+          narrow = g_new (float, MAX (scan->lesion->len, 1));
+          for (guint i = 0; i < scan->lesion->len; i++)
+            narrow[i] = (float) v[i];
+          values = narrow;
+          wide = FALSE;
+        }
+    }
+
+  cls_volume_get_dims (prob, dims);
+  cls_volume_get_affine (prob, affine);
+  return cls_components_new_from_voxels ((const guint64 *) (gconstpointer) scan->positions->data, values,
+                                         wide, scan->lesion->len, dims,
+                                         cls_voxel_volume_of_affine (affine));
+}
+
 /**
  * cls_case_summary_new_from_volumes:
  * @case_id: the case, for messages
@@ -574,6 +624,9 @@ cls_case_summary_new_from_volumes (const char               *case_id,
 {
   g_autoptr(ClsCountIndexBuilder) builder = NULL;
   g_autoptr(GArray) lesion = NULL;
+  g_autoptr(GArray) positions = NULL;
+  g_autoptr(ClsComponents) components = NULL;
+  ClsCaseSummary *summary;
   ClsSummaryOptions defaults;
   Scan scan = { 0 };
   guint64 n;
@@ -628,6 +681,7 @@ cls_case_summary_new_from_volumes (const char               *case_id,
   scan.options = options;
   scan.builder = builder;
   scan.lesion = g_array_new (FALSE, FALSE, sizeof (float));
+  scan.positions = positions = g_array_new (FALSE, FALSE, sizeof (guint64));
   scan_volumes (&scan, prob, channel, label, n);
   lesion = scan.lesion;
 
@@ -672,14 +726,21 @@ cls_case_summary_new_from_volumes (const char               *case_id,
       return NULL;
     }
 
-  if (scan.wide)
-    return cls_case_summary_new (case_id, model, n, (const double *) (gpointer) lesion->data,
-                                 lesion->len, cls_count_index_builder_finish (builder));
-
   g = lesion->len;
-  data = g_array_free (g_steal_pointer (&lesion), FALSE);
-  cls_sort_probabilities (data, g, FALSE, TRUE);
-  return summary_new (case_id, model, n, data, FALSE, g, cls_count_index_builder_finish (builder));
+  components = new_components (&scan, prob);
+
+  if (scan.wide)
+    summary = cls_case_summary_new (case_id, model, n, (const double *) (gpointer) lesion->data,
+                                    g, cls_count_index_builder_finish (builder));
+  else
+    {
+      data = g_array_free (g_steal_pointer (&lesion), FALSE);
+      cls_sort_probabilities (data, g, FALSE, TRUE);
+      summary = summary_new (case_id, model, n, data, FALSE, g, cls_count_index_builder_finish (builder));
+    }
+
+  cls_case_summary_set_components (summary, g_steal_pointer (&components));
+  return summary;
 }
 
 ClsCaseSummary *
@@ -699,6 +760,7 @@ cls_case_summary_unref (ClsCaseSummary *self)
   g_free (self->case_id);
   g_free (self->model);
   g_free (self->lesion_doubles);
+  cls_components_free (self->components);
   g_aligned_free (self);
 }
 
@@ -806,7 +868,54 @@ cls_case_summary_get_memory_size (const ClsCaseSummary *self)
 {
   return sizeof *self + MAX (self->n_lesion, 1) * (self->wide ? sizeof (double) : sizeof (float)) +
          (self->lesion_doubles != NULL ? self->n_lesion * sizeof (double) : 0) +
-         cls_count_index_get_memory_size (self->counts);
+         cls_count_index_get_memory_size (self->counts) +
+         (self->components != NULL ? cls_components_get_memory_size (self->components) : 0);
+}
+
+/**
+ * cls_case_summary_set_components:
+ * @self: a summary that is being built (not yet shared)
+ * @components: (transfer full) (nullable): its lesions, made from the same
+ *   lesion voxels
+ *
+ * Gives a summary its lesions (cls_case_summary_new_from_volumes() and the
+ * summary file reader do; tests too).
+ */
+void
+cls_case_summary_set_components (ClsCaseSummary *self,
+                                 ClsComponents  *components)
+{
+  g_return_if_fail (components == NULL ||
+                    cls_components_get_n_voxels (components) == self->n_lesion);
+
+  cls_components_free (self->components);
+  self->components = components;
+}
+
+/**
+ * cls_case_summary_get_components:
+ * @self: a summary
+ *
+ * Returns: (transfer none) (nullable): its lesions, the 26-connected
+ *   components of its ground truth; %NULL for summaries made without them
+ *   (from arrays, or summary files of format version 1)
+ */
+const ClsComponents *
+cls_case_summary_get_components (const ClsCaseSummary *self)
+{
+  return self->components;
+}
+
+/**
+ * cls_case_summary_get_voxel_volume:
+ * @self: a summary
+ *
+ * Returns: the volume of one voxel in mm³, 0 when unknown
+ */
+double
+cls_case_summary_get_voxel_volume (const ClsCaseSummary *self)
+{
+  return self->components != NULL ? cls_components_get_voxel_volume (self->components) : 0.0;
 }
 
 /**

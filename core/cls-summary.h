@@ -5,12 +5,15 @@
  *
  * Per case and model: the voxel count N, the lesion voxel count G, the lesion
  * probabilities sorted from largest (any epsilon's critical cut is one index
- * away) and an exact count index of all probabilities (for PC and FPR).
+ * away), an exact count index of all probabilities (for PC and FPR), and
+ * the lesions, the connected components of the ground truth, for the
+ * lesion-level loss (cls-components.h).
  */
 #pragma once
 
 #include <glib.h>
 
+#include "cls-components.h"
 #include "cls-count-index.h"
 #include "cls-volume.h"
 
@@ -79,6 +82,10 @@ double               cls_case_summary_get_min           (const ClsCaseSummary   
 double               cls_case_summary_get_max           (const ClsCaseSummary    *self);
 gboolean             cls_case_summary_is_float32        (const ClsCaseSummary    *self);
 gsize                cls_case_summary_get_memory_size   (const ClsCaseSummary    *self);
+void                 cls_case_summary_set_components    (ClsCaseSummary          *self,
+                                                         ClsComponents           *components);
+const ClsComponents *cls_case_summary_get_components    (const ClsCaseSummary    *self);
+double               cls_case_summary_get_voxel_volume  (const ClsCaseSummary    *self);
 
 void                 cls_case_summary_get_value_map     (const ClsCaseSummary    *self,
                                                          ClsNormalize             normalize,

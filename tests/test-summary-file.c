@@ -302,7 +302,8 @@ test_hostile_headers (void)
     { "\"n_lesion\": ", "\"n_lesion\": 9000000000000", "fit" },
     { "\"n_distinct\": ", "\"n_distinct\": 900000000000", "fit" },
     { "\"n_voxels\": ", "\"n_voxels\": 1", NULL },
-    { "\"version\": 1", "\"version\": \"1\"", NULL },
+    { "\"version\": 2", "\"version\": \"2\"", NULL },
+    { "\"version\": 2", "\"version\": 1", NULL },
     { "\"case\": \"c\"", "\"case\": 7", NULL },
     { "\"case\": \"c\"", "\"case\": \"\"", NULL },
     { "\"format\": \"cls-summary\"", "\"format\": \"other\"", NULL },
@@ -351,12 +352,12 @@ test_newer_version (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(ClsCaseSummary) s = NULL;
 
-  copy[8] = 2;
+  copy[8] = CLS_SUMMARY_FILE_VERSION + 1;
   fix_crc (copy, len);
   s = cls_summary_file_decode ("new.clss", copy, len, NULL, &error);
   g_assert_null (s);
   g_assert_error (error, CLS_ERROR, CLS_ERROR_FORMAT);
-  g_assert_nonnull (strstr (error->message, "version 2"));
+  g_assert_nonnull (strstr (error->message, "version 3"));
 }
 
 /* Volumes, datasets, folders of summaries
