@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -12,6 +14,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cls-calibration-private.h"
 #include "cls-error.h"
 #include "cls-evaluation.h"
 
@@ -43,7 +46,14 @@
  * per-case terms in a fixed order (cases in chunks of CHUNK_CASES, chunks
  * in order), so they are the same on any number of threads; they differ
  * from a left-to-right sum in split order by rounding only (relative
- * differences near 1e-16). */
+ * differences near 1e-16).
+ *
+ * That is the paper's calibration (exact or bisect, either guarantee). The
+ * methods beyond it (crc, ltt, the lesion loss, strata, weights) take the
+ * general path: per split, cls_calibrate_group() on its calibration part
+ * (per stratum) and every test case measured at its own cut, splits on all
+ * cores. Lesion measures (lesions missed by size band, lesion-level FNR)
+ * are added per split and test case on either path when asked. */
 
 #define MIN_CASES_PER_THREAD 512      /* a thread costs about 50 µs to start */
 #define MIN_SCORES_PER_THREAD 16384   /* the exact method's keys are cheap */
@@ -78,6 +88,9 @@ struct _ClsEvaluation
   guint                n_test;
   guint64              rank;
   gboolean             feasible;
+  guint                n_infeasible;
+  gboolean             theory;
+  gboolean             lesion_measures;
   ClsSplitResult      *splits;
 };
 
@@ -105,6 +118,7 @@ cls_evaluation_params_init (ClsEvaluationParams *params)
   params->n_splits = CLS_DEFAULT_SPLITS;
   params->cal_fraction = (ClsFraction) { 5, 10 };
   params->seed = CLS_DEFAULT_SEED;
+  params->lesion_measures = FALSE;
 }
 
 /**
@@ -768,6 +782,358 @@ store_split (guint64     covered,
   *fpr = sums->fpr / n_test;
 }
 
+/* Lesion measures
+ * --------------- */
+
+typedef struct {
+  double  fnr;                         /* Σ lesion FNR over test cases */
+  guint64 lesions;                     /* test lesions */
+  guint64 entirely;                    /* … with no voxel in the mask */
+  guint64 per_band[CLS_N_SIZE_BANDS];
+  guint64 missed[CLS_N_SIZE_BANDS];    /* … not detected */
+} LesionSums;
+
+static void
+lesion_sums_add (LesionSums          *sums,
+                 const ClsLesionCuts *cuts,
+                 double               cut)
+{
+  guint32 missed[CLS_N_SIZE_BANDS];
+
+  if (cuts == NULL || cuts->n == 0)
+    return;
+  cls_lesion_cuts_missed_by_band (cuts, cut, missed);
+  sums->fnr += (double) cls_lesion_cuts_missed (cuts, cut) / cuts->n;
+  sums->lesions += cuts->n;
+  sums->entirely += cls_lesion_cuts_missed_entirely (cuts, cut);
+  for (guint b = 0; b < CLS_N_SIZE_BANDS; b++)
+    {
+      sums->per_band[b] += cuts->per_band[b];
+      sums->missed[b] += missed[b];
+    }
+}
+
+static void
+store_lesions (ClsSplitResult   *sr,
+               const LesionSums *fixed,
+               const LesionSums *calibrated,
+               guint             n_test)
+{
+  sr->lesion_fnr_fixed = fixed->fnr / n_test;
+  sr->lesion_fnr_calibrated = calibrated->fnr / n_test;
+  sr->lesion_missed_fixed = fixed->lesions > 0 ? (double) fixed->entirely / fixed->lesions : NAN;
+  sr->lesion_missed_calibrated = calibrated->lesions > 0 ? (double) calibrated->entirely / calibrated->lesions : NAN;
+  sr->lesions_small = fixed->per_band[CLS_SIZE_SMALL];
+  sr->lesions_medium = fixed->per_band[CLS_SIZE_MEDIUM];
+  sr->lesions_large = fixed->per_band[CLS_SIZE_LARGE];
+  sr->missed_small_fixed = fixed->missed[CLS_SIZE_SMALL];
+  sr->missed_medium_fixed = fixed->missed[CLS_SIZE_MEDIUM];
+  sr->missed_large_fixed = fixed->missed[CLS_SIZE_LARGE];
+  sr->missed_small_calibrated = calibrated->missed[CLS_SIZE_SMALL];
+  sr->missed_medium_calibrated = calibrated->missed[CLS_SIZE_MEDIUM];
+  sr->missed_large_calibrated = calibrated->missed[CLS_SIZE_LARGE];
+}
+
+static void
+no_lesions (ClsSplitResult *sr)
+{
+  sr->lesion_fnr_fixed = sr->lesion_fnr_calibrated = NAN;
+  sr->lesion_missed_fixed = sr->lesion_missed_calibrated = NAN;
+  sr->lesions_small = sr->lesions_medium = sr->lesions_large = NAN;
+  sr->missed_small_fixed = sr->missed_medium_fixed = sr->missed_large_fixed = NAN;
+  sr->missed_small_calibrated = sr->missed_medium_calibrated = sr->missed_large_calibrated = NAN;
+}
+
+static gboolean
+all_have_lesions (ClsCaseSummary * const *cases,
+                  guint                   n)
+{
+  for (guint i = 0; i < n; i++)
+    if (cls_case_summary_get_components (cases[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* The fast path's lesion measures: every split's test cases at its cut. */
+static void
+add_lesion_measures (ClsEvaluator               *self,
+                     const CaseRow              *rows,
+                     guint                       n,
+                     const ClsCalibrationParams *params,
+                     ClsEvaluation              *result)
+{
+  g_autoptr(GPtrArray) cuts = g_ptr_array_new_with_free_func ((GDestroyNotify) cls_lesion_cuts_free);
+  ClsFraction coverage = params->lesion_coverage.den != 0 ? params->lesion_coverage : CLS_DEFAULT_LESION_COVERAGE;
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (cuts, cls_lesion_cuts_new (cls_case_summary_get_components (rows[i].summary), coverage,
+                                                &rows[i].map));
+
+  for (guint s = 0; s < result->eval.n_splits; s++)
+    {
+      const guint32 *perm = cls_splits_get_split (self->splits, s);
+      ClsSplitResult *sr = &result->splits[s];
+      LesionSums fixed = { 0 }, calibrated = { 0 };
+
+      for (guint t = result->n_cal; t < n; t++)
+        {
+          lesion_sums_add (&fixed, cuts->pdata[perm[t]], CLS_FIXED_CUT);
+          lesion_sums_add (&calibrated, cuts->pdata[perm[t]], sr->cut);
+        }
+      store_lesions (sr, &fixed, &calibrated, result->n_test);
+    }
+}
+
+/* The general path
+ * ---------------- */
+
+typedef struct {
+  ClsEvaluator               *self;
+  const ClsCalibrationParams *params;
+  ClsCaseLoss                *rows;       /* the usable cases */
+  guint                       n;
+  ClsEvaluation              *result;
+  GError                    **errors;     /* per split */
+  gboolean                   *infeasible; /* per split */
+} GeneralJob;
+
+static gboolean
+refuse_stratum (const ClsCalibrationParams  *params,
+                guint                        split,
+                guint                        stratum,
+                guint                        n_cal,
+                guint                        n_test,
+                const ClsGroupResult        *group,
+                GError                     **error)
+{
+  g_autofree char *alpha = cls_fraction_to_string (params->alpha);
+
+  if (group->min_n > n_cal)
+    g_set_error (error, CLS_ERROR, CLS_ERROR_NO_CASES,
+                 _("split %u: stratum %s has n = %u calibration cases (and %u test cases), too few for "
+                   "alpha = %s: each stratum needs at least %" PRIu64 "; use fewer strata, a larger "
+                   "calibration fraction or a larger alpha"),
+                 split + 1, cls_stratum_get_label (params->strata, stratum), n_cal, n_test, alpha, group->min_n);
+  else
+    g_set_error (error, CLS_ERROR, CLS_ERROR_NO_CASES,
+                 _("split %u: stratum %s has n = %u calibration cases (and %u test cases), and no threshold "
+                   "has the guarantee with them"),
+                 split + 1, cls_stratum_get_label (params->strata, stratum), n_cal, n_test);
+  return FALSE;
+}
+
+/* Calibrates split @s on its calibration part and measures its test part. */
+static gboolean
+general_split (const GeneralJob  *job,
+               guint              s,
+               ClsCaseLoss      **group,
+               double            *scratch,
+               GError           **error)
+{
+  const ClsCalibrationParams *params = job->params;
+  ClsEvaluation *result = job->result;
+  const guint32 *perm = cls_splits_get_split (job->self->splits, s);
+  guint n_strata = cls_strata_get_n (params->strata);
+  ClsSplitResult *sr = &result->splits[s];
+  ClsGroupResult groups[CLS_MAX_STRATA];
+  ClsWeightedQuantile *quantiles[CLS_MAX_STRATA] = { NULL };
+  guint n_test_in[CLS_MAX_STRATA] = { 0 };
+  LesionSums lesions_fixed = { 0 }, lesions_calibrated = { 0 };
+  guint64 covered_fixed = 0, covered = 0, missed_fixed = 0, missed = 0;
+  Sums at_fixed = { 0, 0, 0 }, at_cut = { 0, 0, 0 };
+  double cut_sum = 0, t_sum = 0;
+  gboolean ok = TRUE;
+
+  for (guint t = result->n_cal; t < job->n; t++)
+    n_test_in[job->rows[perm[t]].stratum]++;
+
+  /* calibrate each stratum; the weights' effective size over the whole part */
+  {
+    g_autofree guint64 *units = params->weights != NULL ? g_new (guint64, MAX (result->n_cal, 1)) : NULL;
+
+    for (guint i = 0; units != NULL && i < result->n_cal; i++)
+      units[i] = job->rows[perm[i]].units;
+    sr->n_eff = units != NULL ? cls_weights_n_eff (units, result->n_cal) : result->n_cal;
+  }
+  for (guint st = 0; st < n_strata; st++)
+    {
+      guint m = 0;
+
+      for (guint i = 0; i < result->n_cal; i++)
+        if (job->rows[perm[i]].stratum == st)
+          group[m++] = &job->rows[perm[i]];
+      quantiles[st] = cls_calibrate_group (params, group, m, scratch, &groups[st]);
+      if (!groups[st].feasible && params->strata != CLS_STRATA_NONE && n_test_in[st] > 0)
+        {
+          ok = refuse_stratum (params, s, st, m, n_test_in[st], &groups[st], error);
+          break;
+        }
+      if (!groups[st].feasible)
+        job->infeasible[s] = TRUE;
+    }
+
+  for (guint t = result->n_cal; ok && t < job->n; t++)
+    {
+      const ClsCaseLoss *row = &job->rows[perm[t]];
+      const ClsGroupResult *g = &groups[row->stratum];
+      double key = g->key, cut;
+      gboolean feasible = g->feasible;
+      guint64 found, pos;
+      CaseRow plain;
+
+      if (quantiles[row->stratum] != NULL && params->test_weight == CLS_TEST_WEIGHT_OWN)
+        feasible = cls_weighted_quantile_key (quantiles[row->stratum], params->alpha, row->units, &key);
+      cut = feasible ? cls_key_to_cut (params, key) : 0.0;
+      cut_sum += cut;
+      t_sum += !feasible ? 1.0 : params->method == CLS_METHOD_BISECT ? -key : 1.0 - cut;
+
+      covered_fixed += cls_case_loss_covered (row, params, CLS_FIXED_CUT);
+      covered += cls_case_loss_covered (row, params, cut);
+
+      plain.summary = row->summary;
+      plain.map = row->map;
+      plain.g = cls_case_summary_get_n_lesion (row->summary);
+      plain.n_voxels = cls_case_summary_get_n_voxels (row->summary);
+
+      found = cls_case_summary_lesion_at_least (row->summary, &row->map, CLS_FIXED_CUT);
+      pos = cls_case_summary_voxels_at_least (row->summary, &row->map, CLS_FIXED_CUT);
+      missed_fixed += plain.g > 0 && found == 0;
+      {
+        Sums term;
+        case_terms (&plain, found, pos, &term);
+        sums_add (&at_fixed, &term);
+      }
+      found = cls_case_summary_lesion_at_least (row->summary, &row->map, cut);
+      pos = cls_case_summary_voxels_at_least (row->summary, &row->map, cut);
+      missed += plain.g > 0 && found == 0;
+      {
+        Sums term;
+        case_terms (&plain, found, pos, &term);
+        sums_add (&at_cut, &term);
+      }
+
+      if (result->lesion_measures)
+        {
+          lesion_sums_add (&lesions_fixed, row->lesions, CLS_FIXED_CUT);
+          lesion_sums_add (&lesions_calibrated, row->lesions, cut);
+        }
+    }
+
+  for (guint st = 0; st < n_strata; st++)
+    cls_weighted_quantile_free (quantiles[st]);
+  if (!ok)
+    return FALSE;
+
+  sr->cut = cut_sum / result->n_test;
+  sr->t_hat = t_sum / result->n_test;
+  store_split (covered_fixed, missed_fixed, &at_fixed, result->n_test,
+               &sr->ecr_fixed, &sr->fnr_fixed, &sr->pc_fixed, &sr->missed_fixed, &sr->fpr_fixed);
+  store_split (covered, missed, &at_cut, result->n_test,
+               &sr->ecr_calibrated, &sr->fnr_calibrated, &sr->pc_calibrated,
+               &sr->missed_calibrated, &sr->fpr_calibrated);
+  if (result->lesion_measures)
+    store_lesions (sr, &lesions_fixed, &lesions_calibrated, result->n_test);
+  else
+    no_lesions (sr);
+  return TRUE;
+}
+
+static void
+general_range (gpointer data,
+               guint    first,
+               guint    end,
+               guint    worker)
+{
+  GeneralJob *job = data;
+  g_autofree ClsCaseLoss **group = g_new (ClsCaseLoss *, MAX (job->n, 1));
+  g_autofree double *scratch = g_new (double, MAX (job->n, 1));
+
+  for (guint s = first; s < end; s++)
+    general_split (job, s, group, scratch, &job->errors[s]);
+}
+
+static ClsEvaluation *
+run_general (ClsEvaluator               *self,
+             const ClsCalibrationParams *params,
+             const ClsEvaluationParams  *eval,
+             GError                    **error)
+{
+  g_autoptr(ClsEvaluation) result = NULL;
+  g_autofree ClsCaseLoss *rows = g_new0 (ClsCaseLoss, MAX (self->n_cases, 1));
+  g_autofree GError **errors = NULL;
+  g_autofree gboolean *infeasible = NULL;
+  gboolean lesion_measures = params->loss == CLS_LOSS_LESION ||
+                             (eval->lesion_measures && all_have_lesions (self->cases, self->n_cases));
+  guint n = 0, n_skipped = 0;
+  GError *failure = NULL;
+
+  for (guint i = 0; i < self->n_cases && failure == NULL; i++)
+    {
+      if (!cls_case_loss_init (&rows[n], self->cases[i], params, lesion_measures, &failure))
+        cls_case_loss_clear (&rows[n]);
+      else if (rows[n].usable)
+        n++;
+      else
+        {
+          n_skipped++;
+          cls_case_loss_clear (&rows[n]);
+        }
+    }
+
+  if (failure == NULL && n < 2)
+    g_set_error (&failure, CLS_ERROR, CLS_ERROR_NO_CASES,
+                 _("%u usable cases (%u empty masks skipped); at least 2 are needed to split "
+                   "into calibration and test"), n, n_skipped);
+  if (failure == NULL)
+    ensure_splits (self, n, eval, &failure);
+
+  if (failure == NULL)
+    {
+      gboolean rank_method = params->method == CLS_METHOD_EXACT || params->method == CLS_METHOD_BISECT;
+
+      result = g_new0 (ClsEvaluation, 1);
+      result->params = *params;
+      if (params->weights != NULL)
+        cls_weights_ref (params->weights);  /* released with the evaluation */
+      result->eval = *eval;
+      result->n = n;
+      result->n_skipped = n_skipped;
+      result->n_cal = cls_splits_get_n_cal (self->splits);
+      result->n_test = cls_splits_get_n_test (self->splits);
+      result->theory = rank_method && params->strata == CLS_STRATA_NONE && params->weights == NULL;
+      result->rank = result->theory ? cls_group_rank (params, result->n_cal) : 0;
+      result->lesion_measures = lesion_measures;
+      result->splits = g_new0 (ClsSplitResult, eval->n_splits);
+
+      errors = g_new0 (GError *, eval->n_splits);
+      infeasible = g_new0 (gboolean, eval->n_splits);
+      {
+        GeneralJob job = { self, params, rows, n, result, errors, infeasible };
+        run_ranges (general_range, &job, eval->n_splits,
+                    MIN (eval->n_splits, n_workers_for (n * eval->n_splits, MIN_CASES_PER_THREAD)));
+      }
+
+      for (guint s = 0; s < eval->n_splits; s++)
+        {
+          if (errors[s] != NULL && failure == NULL)
+            failure = g_steal_pointer (&errors[s]);
+          g_clear_error (&errors[s]);
+          result->n_infeasible += infeasible[s];
+        }
+      result->feasible = result->n_infeasible == 0;
+    }
+
+  for (guint i = 0; i < n; i++)
+    cls_case_loss_clear (&rows[i]);
+
+  if (failure != NULL)
+    {
+      g_propagate_error (error, failure);
+      return NULL;
+    }
+  return g_steal_pointer (&result);
+}
+
 /**
  * cls_evaluator_run:
  * @self: an evaluator
@@ -809,6 +1175,8 @@ cls_evaluator_run (ClsEvaluator               *self,
 
   if (!cls_calibration_params_check (params, error))
     return NULL;
+  if (!cls_calibration_params_is_plain (params))
+    return run_general (self, params, eval, error);
 
   /* 1. every case's key */
   scored = g_new0 (CaseRow, MAX (self->n_cases, 1));
@@ -847,8 +1215,10 @@ cls_evaluator_run (ClsEvaluator               *self,
   result->n_skipped = n_skipped;
   result->n_cal = cls_splits_get_n_cal (self->splits);
   result->n_test = cls_splits_get_n_test (self->splits);
-  result->rank = cls_fraction_conformal_rank (params->alpha, result->n_cal);
+  result->rank = cls_group_rank (params, result->n_cal);
   result->feasible = result->rank <= result->n_cal;
+  result->n_infeasible = result->feasible ? 0 : n_splits;
+  result->theory = TRUE;
   result->splits = g_new0 (ClsSplitResult, n_splits);
 
   /* 2. every split's cut */
@@ -943,8 +1313,17 @@ cls_evaluator_run (ClsEvaluator               *self,
         store_split (covered[s], missed[s], &calibrated[s], result->n_test,
                      &sr->ecr_calibrated, &sr->fnr_calibrated, &sr->pc_calibrated,
                      &sr->missed_calibrated, &sr->fpr_calibrated);
+        sr->n_eff = result->n_cal;
+        no_lesions (sr);
       }
   }
+
+  /* 4. lesion measures, when asked */
+  if (eval->lesion_measures && all_have_lesions (self->cases, self->n_cases))
+    {
+      result->lesion_measures = TRUE;
+      add_lesion_measures (self, rows, n, params, result);
+    }
 
   return g_steal_pointer (&result);
 }
@@ -978,6 +1357,7 @@ cls_evaluation_free (ClsEvaluation *self)
 {
   if (self == NULL)
     return;
+  g_clear_pointer (&self->params.weights, cls_weights_unref);
   g_free (self->splits);
   g_free (self);
 }
@@ -1028,6 +1408,44 @@ gboolean
 cls_evaluation_is_feasible (const ClsEvaluation *self)
 {
   return self->feasible;
+}
+
+/**
+ * cls_evaluation_get_n_infeasible:
+ * @self: an evaluation
+ *
+ * Returns: the splits whose calibration part had no threshold with the
+ *   guarantee (their test cases got the whole volume)
+ */
+guint
+cls_evaluation_get_n_infeasible (const ClsEvaluation *self)
+{
+  return self->n_infeasible;
+}
+
+/**
+ * cls_evaluation_has_theory:
+ * @self: an evaluation
+ *
+ * Returns: whether the ECR theory (k / (n_cal + 1) and its beta-binomial
+ *   band) applies: exact or bisect without strata or weights
+ */
+gboolean
+cls_evaluation_has_theory (const ClsEvaluation *self)
+{
+  return self->theory;
+}
+
+/**
+ * cls_evaluation_has_lesion_measures:
+ * @self: an evaluation
+ *
+ * Returns: whether the splits hold lesion measures (else they are NaN)
+ */
+gboolean
+cls_evaluation_has_lesion_measures (const ClsEvaluation *self)
+{
+  return self->lesion_measures;
 }
 
 guint

@@ -12,10 +12,20 @@
 
 G_BEGIN_DECLS
 
+/**
+ * ClsEvaluationParams:
+ * @n_splits: random calibration/test splits
+ * @cal_fraction: the share of cases that calibrates in each split
+ * @seed: the generator's seed
+ * @lesion_measures: also count lesions missed (by size band) and the
+ *   lesion-level FNR, when every case's lesions are known (the lesion loss
+ *   counts them anyway)
+ */
 typedef struct {
   guint       n_splits;
   ClsFraction cal_fraction;
   guint64     seed;
+  gboolean    lesion_measures;
 } ClsEvaluationParams;
 
 #define CLS_DEFAULT_SPLITS 100
@@ -48,6 +58,26 @@ typedef struct {
  * @missed_calibrated: the same at t̂
  * @fpr_fixed: mean test false positive rate at 0.5
  * @fpr_calibrated: the same at t̂
+ * @lesion_fnr_fixed: mean test lesion-level FNR (lesions not detected / J)
+ *   at 0.5 (lesion measures; NaN without them)
+ * @lesion_fnr_calibrated: the same at t̂
+ * @lesion_missed_fixed: share of the test lesions with no voxel in the mask
+ *   at 0.5 (NaN when there are none)
+ * @lesion_missed_calibrated: the same at t̂
+ * @lesions_small: test lesions below 5 mm (equivalent diameter)
+ * @lesions_medium: test lesions of 5 to 10 mm
+ * @lesions_large: test lesions above 10 mm
+ * @missed_small_fixed: test lesions below 5 mm not detected at 0.5
+ * @missed_medium_fixed: the same, 5 to 10 mm
+ * @missed_large_fixed: the same, above 10 mm
+ * @missed_small_calibrated: test lesions below 5 mm not detected at t̂
+ * @missed_medium_calibrated: the same, 5 to 10 mm
+ * @missed_large_calibrated: the same, above 10 mm
+ * @n_eff: weights: the calibration part's effective sample size (else n_cal)
+ *
+ * With strata or weights, test cases get different cuts: @cut and @t_hat
+ * are then the means over the split's test cases of the cut and t̂ each
+ * received.
  */
 typedef struct {
   double cut;
@@ -62,6 +92,20 @@ typedef struct {
   double missed_calibrated;
   double fpr_fixed;
   double fpr_calibrated;
+  double lesion_fnr_fixed;
+  double lesion_fnr_calibrated;
+  double lesion_missed_fixed;
+  double lesion_missed_calibrated;
+  double lesions_small;
+  double lesions_medium;
+  double lesions_large;
+  double missed_small_fixed;
+  double missed_medium_fixed;
+  double missed_large_fixed;
+  double missed_small_calibrated;
+  double missed_medium_calibrated;
+  double missed_large_calibrated;
+  double n_eff;
 } ClsSplitResult;
 
 typedef struct _ClsEvaluation ClsEvaluation;
@@ -90,6 +134,9 @@ guint                cls_evaluation_get_n_cal         (const ClsEvaluation *self
 guint                cls_evaluation_get_n_test        (const ClsEvaluation *self);
 guint64              cls_evaluation_get_rank          (const ClsEvaluation *self);
 gboolean             cls_evaluation_is_feasible       (const ClsEvaluation *self);
+guint                cls_evaluation_get_n_infeasible  (const ClsEvaluation *self);
+gboolean             cls_evaluation_has_theory        (const ClsEvaluation *self);
+gboolean             cls_evaluation_has_lesion_measures (const ClsEvaluation *self);
 guint                cls_evaluation_get_n_splits      (const ClsEvaluation *self);
 const ClsSplitResult *cls_evaluation_get_split        (const ClsEvaluation *self,
                                                        guint                s);

@@ -53,6 +53,94 @@ member_probability (ClsJsonWriter *w,
     cls_json_writer_double (w, v);
 }
 
+/* What the paper's documents did not have: the guarantee and its delta,
+ * the loss, and the coverage, strata and weights when they are used. */
+static void
+member_beyond (ClsJsonWriter              *w,
+               const ClsCalibrationParams *p,
+               gboolean                    with_lesions)
+{
+  cls_json_writer_member (w, "guarantee");
+  cls_json_writer_string (w, cls_guarantee_to_string (p->guarantee));
+  if (cls_calibration_params_has_delta (p))
+    member_fraction (w, "delta", p->delta);
+  else
+    {
+      cls_json_writer_member (w, "delta");
+      cls_json_writer_null (w);
+    }
+  cls_json_writer_member (w, "loss");
+  cls_json_writer_string (w, cls_loss_to_string (p->loss));
+  if (p->loss == CLS_LOSS_LESION || with_lesions)
+    member_fraction (w, "lesion_coverage",
+                     p->lesion_coverage.den != 0 ? p->lesion_coverage : CLS_DEFAULT_LESION_COVERAGE);
+  if (p->strata != CLS_STRATA_NONE)
+    {
+      cls_json_writer_member (w, "strata");
+      cls_json_writer_string (w, cls_strata_to_string (p->strata));
+    }
+  if (p->weights != NULL)
+    {
+      cls_json_writer_member (w, "weights");
+      cls_json_writer_string (w, cls_weights_get_path (p->weights));
+      cls_json_writer_member (w, "test_weight");
+      cls_json_writer_string (w, p->test_weight == CLS_TEST_WEIGHT_OWN ? "own" : "max");
+    }
+}
+
+/* "rank": k, or null for the methods that have none. */
+static void
+member_rank (ClsJsonWriter *w,
+             guint64        rank)
+{
+  cls_json_writer_member (w, "rank");
+  if (rank > 0)
+    cls_json_writer_uint (w, rank);
+  else
+    cls_json_writer_null (w);
+}
+
+static void
+member_group (ClsJsonWriter              *w,
+              const ClsCalibrationParams *p,
+              const ClsStratumResult     *st)
+{
+  if (p->method == CLS_METHOD_CRC || p->method == CLS_METHOD_LTT)
+    {
+      member_double (w, "risk", st->risk);
+      member_double (w, p->method == CLS_METHOD_CRC ? "risk_bound" : "p_value", st->bound);
+    }
+  if (p->weights != NULL)
+    {
+      member_double (w, "n_eff", st->n_eff);
+      member_double (w, "test_weight_default", st->test_weight);
+    }
+}
+
+static void
+member_lesion_counts (ClsJsonWriter        *w,
+                      const ClsCalibration *calibration)
+{
+  guint32 lesions[CLS_N_SIZE_BANDS], fixed[CLS_N_SIZE_BANDS], calibrated[CLS_N_SIZE_BANDS];
+
+  cls_calibration_get_lesion_counts (calibration, lesions, fixed, calibrated);
+  cls_json_writer_member (w, "lesions_by_size");
+  cls_json_writer_begin_object (w);
+  for (guint b = 0; b < CLS_N_SIZE_BANDS; b++)
+    {
+      cls_json_writer_member (w, cls_size_band_to_string ((ClsSizeBand) b));
+      cls_json_writer_begin_object (w);
+      cls_json_writer_member (w, "lesions");
+      cls_json_writer_uint (w, lesions[b]);
+      cls_json_writer_member (w, "missed_fixed");
+      cls_json_writer_uint (w, fixed[b]);
+      cls_json_writer_member (w, "missed_calibrated");
+      cls_json_writer_uint (w, calibrated[b]);
+      cls_json_writer_end_object (w);
+    }
+  cls_json_writer_end_object (w);
+}
+
 /**
  * cls_calibration_write_json:
  * @calibration: a calibration
@@ -66,6 +154,8 @@ cls_calibration_write_json (const ClsCalibration *calibration,
 {
   const ClsCalibrationParams *p = cls_calibration_get_params (calibration);
   gboolean f32 = cls_calibration_is_float32 (calibration);
+  gboolean lesions = cls_calibration_has_lesions (calibration);
+  guint n_strata = cls_calibration_get_n_strata (calibration);
 
   cls_json_writer_begin_object (w);
   cls_json_writer_member (w, "model");
@@ -78,12 +168,12 @@ cls_calibration_write_json (const ClsCalibration *calibration,
   cls_json_writer_string (w, cls_normalize_to_string (p->normalize));
   cls_json_writer_member (w, "empty_masks");
   cls_json_writer_string (w, cls_empty_policy_to_string (p->empty_policy));
+  member_beyond (w, p, lesions);
   cls_json_writer_member (w, "n");
   cls_json_writer_uint (w, cls_calibration_get_n (calibration));
   cls_json_writer_member (w, "skipped_empty");
   cls_json_writer_uint (w, cls_calibration_get_n_skipped (calibration));
-  cls_json_writer_member (w, "rank");
-  cls_json_writer_uint (w, cls_calibration_get_rank (calibration));
+  member_rank (w, cls_calibration_get_rank (calibration));
   cls_json_writer_member (w, "feasible");
   cls_json_writer_boolean (w, cls_calibration_is_feasible (calibration));
   if (!cls_calibration_is_feasible (calibration))
@@ -97,6 +187,40 @@ cls_calibration_write_json (const ClsCalibration *calibration,
   cls_json_writer_boolean (w, f32);
   cls_json_writer_member (w, "n_covered");
   cls_json_writer_uint (w, cls_calibration_get_n_covered (calibration));
+  if (n_strata == 1)
+    member_group (w, p, cls_calibration_get_stratum (calibration, 0));
+  else
+    {
+      cls_json_writer_member (w, "stratum_thresholds");
+      cls_json_writer_begin_array (w);
+      for (guint s = 0; s < n_strata; s++)
+        {
+          const ClsStratumResult *st = cls_calibration_get_stratum (calibration, s);
+
+          cls_json_writer_begin_object (w);
+          cls_json_writer_member (w, "stratum");
+          cls_json_writer_string (w, cls_stratum_to_string (p->strata, s));
+          cls_json_writer_member (w, "n");
+          cls_json_writer_uint (w, st->n);
+          member_rank (w, st->rank);
+          cls_json_writer_member (w, "feasible");
+          cls_json_writer_boolean (w, st->feasible);
+          if (!st->feasible && st->min_n > 0)
+            {
+              cls_json_writer_member (w, "min_n_feasible");
+              cls_json_writer_uint (w, st->min_n);
+            }
+          member_double (w, "t_hat", st->t_hat);
+          member_probability (w, "probability_cut", st->cut, f32);
+          cls_json_writer_member (w, "n_covered");
+          cls_json_writer_uint (w, st->n_covered);
+          member_group (w, p, st);
+          cls_json_writer_end_object (w);
+        }
+      cls_json_writer_end_array (w);
+    }
+  if (lesions)
+    member_lesion_counts (w, calibration);
 
   cls_json_writer_member (w, "cases");
   cls_json_writer_begin_array (w);
@@ -129,6 +253,23 @@ cls_calibration_write_json (const ClsCalibration *calibration,
         {
           cls_json_writer_member (w, "covered");
           cls_json_writer_boolean (w, r->covered);
+        }
+      if (!r->skipped && n_strata > 1)
+        {
+          cls_json_writer_member (w, "stratum");
+          cls_json_writer_string (w, cls_stratum_to_string (p->strata, r->stratum));
+          member_probability (w, "stratum_cut", r->cut, f32);
+        }
+      if (!r->skipped && p->weights != NULL)
+        member_double (w, "weight", r->weight);
+      if (lesions)
+        {
+          cls_json_writer_member (w, "lesions");
+          cls_json_writer_uint (w, r->n_lesions);
+          cls_json_writer_member (w, "lesions_missed_fixed");
+          cls_json_writer_uint (w, r->lesions_missed_fixed);
+          cls_json_writer_member (w, "lesions_missed_calibrated");
+          cls_json_writer_uint (w, r->lesions_missed_calibrated);
         }
       cls_json_writer_end_object (w);
     }
@@ -196,6 +337,7 @@ cls_evaluation_write_json (const ClsEvaluation *ev,
   cls_json_writer_string (w, cls_normalize_to_string (p->normalize));
   cls_json_writer_member (w, "empty_masks");
   cls_json_writer_string (w, cls_empty_policy_to_string (p->empty_policy));
+  member_beyond (w, p, cls_evaluation_has_lesion_measures (ev));
   cls_json_writer_member (w, "splits");
   cls_json_writer_uint (w, e->n_splits);
   member_fraction (w, "cal_fraction", e->cal_fraction);
@@ -211,10 +353,11 @@ cls_evaluation_write_json (const ClsEvaluation *ev,
   cls_json_writer_uint (w, n_cal);
   cls_json_writer_member (w, "n_test");
   cls_json_writer_uint (w, n_test);
-  cls_json_writer_member (w, "rank");
-  cls_json_writer_uint (w, k);
+  member_rank (w, k);
   cls_json_writer_member (w, "feasible");
   cls_json_writer_boolean (w, cls_evaluation_is_feasible (ev));
+  cls_json_writer_member (w, "infeasible_splits");
+  cls_json_writer_uint (w, cls_evaluation_get_n_infeasible (ev));
   member_stat (w, "t_hat", ev, CLS_SPLIT_FIELD (t_hat));
   member_stat (w, "ecr_fixed", ev, CLS_SPLIT_FIELD (ecr_fixed));
   member_stat (w, "ecr_calibrated", ev, CLS_SPLIT_FIELD (ecr_calibrated));
@@ -226,12 +369,47 @@ cls_evaluation_write_json (const ClsEvaluation *ev,
   member_stat (w, "missed_calibrated", ev, CLS_SPLIT_FIELD (missed_calibrated));
   member_stat (w, "fpr_fixed", ev, CLS_SPLIT_FIELD (fpr_fixed));
   member_stat (w, "fpr_calibrated", ev, CLS_SPLIT_FIELD (fpr_calibrated));
+  if (p->weights != NULL)
+    member_stat (w, "n_eff", ev, CLS_SPLIT_FIELD (n_eff));
+  if (cls_evaluation_has_lesion_measures (ev))
+    {
+      static const struct { gsize lesions, fixed, calibrated; } bands[CLS_N_SIZE_BANDS] = {
+        { CLS_SPLIT_FIELD (lesions_small), CLS_SPLIT_FIELD (missed_small_fixed),
+          CLS_SPLIT_FIELD (missed_small_calibrated) },
+        { CLS_SPLIT_FIELD (lesions_medium), CLS_SPLIT_FIELD (missed_medium_fixed),
+          CLS_SPLIT_FIELD (missed_medium_calibrated) },
+        { CLS_SPLIT_FIELD (lesions_large), CLS_SPLIT_FIELD (missed_large_fixed),
+          CLS_SPLIT_FIELD (missed_large_calibrated) },
+      };
+
+      member_stat (w, "lesion_fnr_fixed", ev, CLS_SPLIT_FIELD (lesion_fnr_fixed));
+      member_stat (w, "lesion_fnr_calibrated", ev, CLS_SPLIT_FIELD (lesion_fnr_calibrated));
+      member_stat (w, "lesion_missed_fixed", ev, CLS_SPLIT_FIELD (lesion_missed_fixed));
+      member_stat (w, "lesion_missed_calibrated", ev, CLS_SPLIT_FIELD (lesion_missed_calibrated));
+      cls_json_writer_member (w, "lesions_by_size");
+      cls_json_writer_begin_object (w);
+      for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
+        {
+          cls_json_writer_member (w, cls_size_band_to_string ((ClsSizeBand) b));
+          cls_json_writer_begin_object (w);
+          member_stat (w, "lesions", ev, bands[b].lesions);
+          member_stat (w, "missed_fixed", ev, bands[b].fixed);
+          member_stat (w, "missed_calibrated", ev, bands[b].calibrated);
+          cls_json_writer_end_object (w);
+        }
+      cls_json_writer_end_object (w);
+    }
   cls_json_writer_member (w, "theory");
-  cls_json_writer_begin_object (w);
-  member_double (w, "ecr_mean", cls_evaluation_get_theory_ecr (ev));
-  member_double (w, "ecr_q05", cls_theory_ecr_quantile (k, n_cal, n_test, 0.05));
-  member_double (w, "ecr_q95", cls_theory_ecr_quantile (k, n_cal, n_test, 0.95));
-  cls_json_writer_end_object (w);
+  if (cls_evaluation_has_theory (ev))
+    {
+      cls_json_writer_begin_object (w);
+      member_double (w, "ecr_mean", cls_evaluation_get_theory_ecr (ev));
+      member_double (w, "ecr_q05", cls_theory_ecr_quantile (k, n_cal, n_test, 0.05));
+      member_double (w, "ecr_q95", cls_theory_ecr_quantile (k, n_cal, n_test, 0.95));
+      cls_json_writer_end_object (w);
+    }
+  else
+    cls_json_writer_null (w);
   cls_json_writer_end_object (w);
 }
 

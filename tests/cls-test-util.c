@@ -110,3 +110,96 @@ cls_test_summary_new (const char   *case_id,
                                lesion_probs->len,
                                cls_count_index_builder_finish (builder));
 }
+
+/**
+ * cls_test_summary_new_from_grid:
+ * @case_id: a name
+ * @dims: the volume's size
+ * @spacing: voxel size in mm
+ * @probs: every voxel's probability (stored as float32)
+ * @lesion: 1 for lesion voxels
+ *
+ * Builds a summary through the volume reader's path, lesions included.
+ *
+ * Returns: (transfer full): the summary
+ */
+ClsCaseSummary *
+cls_test_summary_new_from_grid (const char   *case_id,
+                                const gint64  dims[3],
+                                const double  spacing[3],
+                                const double *probs,
+                                const guint8 *lesion)
+{
+  double affine[4][4] = { { spacing[0], 0, 0, 0 }, { 0, spacing[1], 0, 0 }, { 0, 0, spacing[2], 0 }, { 0, 0, 0, 1 } };
+  g_autoptr(ClsVolume) prob = cls_volume_new (dims, 1, CLS_DATATYPE_FLOAT32, affine);
+  g_autoptr(ClsVolume) label = cls_volume_new (dims, 1, CLS_DATATYPE_UINT8, affine);
+  g_autoptr(GError) error = NULL;
+  gint64 n = dims[0] * dims[1] * dims[2];
+  ClsCaseSummary *s;
+
+  for (gint64 i = 0; i < n; i++)
+    {
+      ((float *) cls_volume_get_data (prob))[i] = (float) probs[i];
+      ((guint8 *) cls_volume_get_data (label))[i] = lesion[i];
+    }
+  s = cls_case_summary_new_from_volumes (case_id, "test", prob, label, NULL, &error);
+  g_assert_no_error (error);
+  return s;
+}
+
+/**
+ * cls_test_flood_fill:
+ * @mask: (array): 1 for lesion voxels, x fastest
+ * @dims: the volume's size
+ * @label: (out caller-allocates): per voxel its lesion, or -1
+ *
+ * Brute force: a flood fill over the dense grid, 26 neighbours, lesions
+ * numbered in the order of their first voxel.
+ *
+ * Returns: the number of lesions
+ */
+guint32
+cls_test_flood_fill (const guint8 *mask,
+            const gint64  dims[3],
+            gint32       *label)
+{
+  gint64 n = dims[0] * dims[1] * dims[2];
+  g_autofree gint64 *stack = g_new (gint64, MAX (n, 1));
+  guint32 n_labels = 0;
+
+  for (gint64 i = 0; i < n; i++)
+    label[i] = -1;
+
+  for (gint64 i = 0; i < n; i++)
+    {
+      gint64 top = 0;
+
+      if (!mask[i] || label[i] >= 0)
+        continue;
+      label[i] = (gint32) n_labels;
+      stack[top++] = i;
+      while (top > 0)
+        {
+          gint64 v = stack[--top];
+          gint64 x = v % dims[0], y = (v / dims[0]) % dims[1], z = v / (dims[0] * dims[1]);
+
+          for (int dz = -1; dz <= 1; dz++)
+            for (int dy = -1; dy <= 1; dy++)
+              for (int dx = -1; dx <= 1; dx++)
+                {
+                  gint64 xx = x + dx, yy = y + dy, zz = z + dz, w;
+
+                  if (xx < 0 || yy < 0 || zz < 0 || xx >= dims[0] || yy >= dims[1] || zz >= dims[2])
+                    continue;
+                  w = xx + dims[0] * (yy + dims[1] * zz);
+                  if (mask[w] && label[w] < 0)
+                    {
+                      label[w] = (gint32) n_labels;
+                      stack[top++] = w;
+                    }
+                }
+        }
+      n_labels++;
+    }
+  return n_labels;
+}

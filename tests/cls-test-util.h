@@ -24,5 +24,13 @@ ClsCaseSummary *cls_test_summary_new (const char    *case_id,
                                       const double  *probs,
                                       const guint8  *lesion,
                                       gsize          n);
+guint32         cls_test_flood_fill  (const guint8  *mask,
+                                      const gint64   dims[3],
+                                      gint32        *label);
+ClsCaseSummary *cls_test_summary_new_from_grid (const char   *case_id,
+                                                const gint64  dims[3],
+                                                const double  spacing[3],
+                                                const double *probs,
+                                                const guint8 *lesion);
 
 G_END_DECLS

@@ -18,54 +18,6 @@
 #include "cls-summary-file.h"
 #include "cls-test-util.h"
 
-/* Brute force: a flood fill over the dense grid, 26 neighbours, lesions
- * numbered in the order of their first voxel. */
-static guint32
-flood_fill (const guint8 *mask,
-            const gint64  dims[3],
-            gint32       *label)
-{
-  gint64 n = dims[0] * dims[1] * dims[2];
-  g_autofree gint64 *stack = g_new (gint64, MAX (n, 1));
-  guint32 n_labels = 0;
-
-  for (gint64 i = 0; i < n; i++)
-    label[i] = -1;
-
-  for (gint64 i = 0; i < n; i++)
-    {
-      gint64 top = 0;
-
-      if (!mask[i] || label[i] >= 0)
-        continue;
-      label[i] = (gint32) n_labels;
-      stack[top++] = i;
-      while (top > 0)
-        {
-          gint64 v = stack[--top];
-          gint64 x = v % dims[0], y = (v / dims[0]) % dims[1], z = v / (dims[0] * dims[1]);
-
-          for (int dz = -1; dz <= 1; dz++)
-            for (int dy = -1; dy <= 1; dy++)
-              for (int dx = -1; dx <= 1; dx++)
-                {
-                  gint64 xx = x + dx, yy = y + dy, zz = z + dz, w;
-
-                  if (xx < 0 || yy < 0 || zz < 0 || xx >= dims[0] || yy >= dims[1] || zz >= dims[2])
-                    continue;
-                  w = xx + dims[0] * (yy + dims[1] * zz);
-                  if (mask[w] && label[w] < 0)
-                    {
-                      label[w] = (gint32) n_labels;
-                      stack[top++] = w;
-                    }
-                }
-        }
-      n_labels++;
-    }
-  return n_labels;
-}
-
 static void
 test_label_brute_force (void)
 {
@@ -99,7 +51,7 @@ test_label_brute_force (void)
         if (mask[i])
           positions[m++] = (guint64) i;
 
-      n_expected = flood_fill (mask, dims, expected);
+      n_expected = cls_test_flood_fill (mask, dims, expected);
       n_got = cls_components_label (positions, m, dims, labels);
       g_assert_cmpuint (n_got, ==, n_expected);
       for (gsize k = 0; k < m; k++)
@@ -227,7 +179,7 @@ assert_components_of (const ClsComponents *c,
                       const Grid          *g)
 {
   g_autofree gint32 *label = g_new (gint32, g->n);
-  guint32 n = flood_fill (g->l, g->dims, label);
+  guint32 n = cls_test_flood_fill (g->l, g->dims, label);
 
   g_assert_nonnull (c);
   g_assert_cmpuint (cls_components_get_n (c), ==, n);
