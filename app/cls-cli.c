@@ -181,7 +181,13 @@ cls_cli_calibration_group (ClsCliCalibrationOptions *o)
     { "channel", 0, 0, G_OPTION_ARG_INT, &o->channel, N_("Lesion class of 4D probability maps (counting from 0)"), "C" },
     { "logits", 0, 0, G_OPTION_ARG_NONE, &o->logits, N_("The maps hold logits: apply a sigmoid first"), NULL },
     { "empty-masks", 0, 0, G_OPTION_ARG_STRING, &o->empty_masks, N_("Cases without lesion: skip (default) or include (t_i = 0)"), "skip|include" },
-    { "method", 0, 0, G_OPTION_ARG_STRING, &o->method, N_("exact (default) or bisect (the paper's Algorithm 1)"), "exact|bisect" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &o->method, N_("exact (default), bisect (the paper's Algorithm 1), crc (expected loss <= epsilon) or ltt (the same with probability 1 - delta)"), "exact|bisect|crc|ltt" },
+    { "guarantee", 0, 0, G_OPTION_ARG_STRING, &o->guarantee, N_("marginal (default) or pac (coverage >= 1 - alpha with probability 1 - delta over calibration sets)"), "marginal|pac" },
+    { "delta", 0, 0, G_OPTION_ARG_STRING, &o->delta, N_("Tolerated probability that the guarantee fails (pac, ltt)"), "D" },
+    { "loss", 0, 0, G_OPTION_ARG_STRING, &o->loss, N_("voxel (default: share of lesion voxels missed) or lesion (share of lesions missed)"), "voxel|lesion" },
+    { "lesion-coverage", 0, 0, G_OPTION_ARG_STRING, &o->lesion_coverage, N_("Share of a lesion's voxels that detects it (default 0.5)"), "C" },
+    { "strata", 0, 0, G_OPTION_ARG_STRING, &o->strata, N_("none (default) or size (a threshold per predicted lesion size: < 5, 5–10, > 10 mm)"), "none|size" },
+    { "weights", 0, 0, G_OPTION_ARG_FILENAME, &o->weights_path, N_("CSV of per-case weights (case,weight) for covariate shift"), "FILE" },
     { "normalize", 0, 0, G_OPTION_ARG_STRING, &o->normalize, N_("none (default) or minmax (the authors' per-case normalisation)"), "none|minmax" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &o->strict, N_("Stop at the first case that cannot be read"), NULL },
     { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, N_("Worker threads for loading (default: all cores)"), "N" },
@@ -208,13 +214,21 @@ cls_cli_calibration_options_clear (ClsCliCalibrationOptions *o)
   g_clear_pointer (&o->empty_masks, g_free);
   g_clear_pointer (&o->method, g_free);
   g_clear_pointer (&o->normalize, g_free);
+  g_clear_pointer (&o->guarantee, g_free);
+  g_clear_pointer (&o->delta, g_free);
+  g_clear_pointer (&o->loss, g_free);
+  g_clear_pointer (&o->lesion_coverage, g_free);
+  g_clear_pointer (&o->strata, g_free);
+  g_clear_pointer (&o->weights_path, g_free);
+  g_clear_pointer (&o->weights, cls_weights_unref);
 }
 
-/* Returns CLS_EXIT_OK, or CLS_EXIT_USAGE after printing why. */
+/* Returns CLS_EXIT_OK, or CLS_EXIT_USAGE after printing why (CLS_EXIT_INPUT
+ * when the weights cannot be read). */
 int
-cls_cli_calibration_params (const ClsCliCalibrationOptions *o,
-                            ClsCalibrationParams           *params,
-                            ClsLoadOptions                 *load)
+cls_cli_calibration_params (ClsCliCalibrationOptions *o,
+                            ClsCalibrationParams     *params,
+                            ClsLoadOptions           *load)
 {
   g_autoptr(GError) error = NULL;
 
@@ -226,11 +240,38 @@ cls_cli_calibration_params (const ClsCliCalibrationOptions *o,
   if (o->alpha != NULL && !cls_cli_fraction ("--alpha", o->alpha, &params->alpha))
     return CLS_EXIT_USAGE;
   if (o->method != NULL && !cls_method_from_string (o->method, &params->method))
-    return cls_cli_usage (NULL, _("--method must be exact or bisect, not “%s”"), o->method);
+    return cls_cli_usage (NULL, _("--method must be exact, bisect, crc or ltt, not “%s”"), o->method);
+  if (o->guarantee != NULL && !cls_guarantee_from_string (o->guarantee, &params->guarantee))
+    return cls_cli_usage (NULL, _("--guarantee must be marginal or pac, not “%s”"), o->guarantee);
+  if (o->delta != NULL && !cls_cli_fraction ("--delta", o->delta, &params->delta))
+    return CLS_EXIT_USAGE;
+  if (o->loss != NULL && !cls_loss_from_string (o->loss, &params->loss))
+    return cls_cli_usage (NULL, _("--loss must be voxel or lesion, not “%s”"), o->loss);
+  if (o->lesion_coverage != NULL &&
+      !cls_cli_fraction ("--lesion-coverage", o->lesion_coverage, &params->lesion_coverage))
+    return CLS_EXIT_USAGE;
+  if (o->strata != NULL && !cls_strata_from_string (o->strata, &params->strata))
+    return cls_cli_usage (NULL, _("--strata must be none or size, not “%s”"), o->strata);
   if (o->empty_masks != NULL && !cls_empty_policy_from_string (o->empty_masks, &params->empty_policy))
     return cls_cli_usage (NULL, _("--empty-masks must be skip or include, not “%s”"), o->empty_masks);
   if (o->normalize != NULL && !cls_normalize_from_string (o->normalize, &params->normalize))
     return cls_cli_usage (NULL, _("--normalize must be none or minmax, not “%s”"), o->normalize);
+  if (o->weights_path != NULL)
+    {
+      /* checked for the combination first: no file is read for nothing */
+      params->weights = cls_weights_new ();
+      if (!cls_calibration_params_check (params, &error))
+        {
+          g_clear_pointer (&params->weights, cls_weights_unref);
+          return cls_cli_usage (NULL, "%s", error->message);
+        }
+      g_clear_pointer (&params->weights, cls_weights_unref);
+      g_clear_pointer (&o->weights, cls_weights_unref);
+      o->weights = cls_weights_read (o->weights_path, &error);
+      if (o->weights == NULL)
+        return cls_cli_fail (error);
+      params->weights = o->weights;
+    }
   if (!cls_calibration_params_check (params, &error))
     return cls_cli_usage (NULL, "%s", error->message);
 
@@ -291,6 +332,106 @@ cls_cli_progress_end (ClsCliProgress *progress)
 {
   if (progress->tty)
     fprintf (stderr, "\r\033[K");
+}
+
+/**
+ * cls_cli_pad:
+ * @text: UTF-8 text
+ * @width: columns; negative: left-aligned in -@width columns
+ *
+ * printf pads by bytes, which misaligns “5–10 mm”; this pads by characters.
+ *
+ * Returns: (transfer full): @text padded with spaces
+ */
+char *
+cls_cli_pad (const char *text,
+             int         width)
+{
+  glong len = g_utf8_strlen (text, -1);
+  int room = ABS (width);
+  GString *s = g_string_new (NULL);
+
+  if (width > 0)
+    for (glong i = len; i < room; i++)
+      g_string_append_c (s, ' ');
+  g_string_append (s, text);
+  if (width < 0)
+    for (glong i = len; i < room; i++)
+      g_string_append_c (s, ' ');
+  return g_string_free (s, FALSE);
+}
+
+/**
+ * cls_cli_describe_method:
+ * @params: calibration parameters
+ *
+ * Returns: (transfer full): the method and what goes with it, e.g.
+ *   “exact, PAC with delta = 0.1, lesion loss (coverage 0.5), size strata”
+ */
+char *
+cls_cli_describe_method (const ClsCalibrationParams *params)
+{
+  GString *s = g_string_new (cls_method_to_string (params->method));
+
+  if (params->guarantee == CLS_GUARANTEE_PAC || params->method == CLS_METHOD_LTT)
+    {
+      g_autofree char *delta = cls_fraction_to_string (params->delta);
+
+      if (params->guarantee == CLS_GUARANTEE_PAC)
+        g_string_append_printf (s, _(", PAC with delta = %s"), delta);
+      else
+        g_string_append_printf (s, _(" with delta = %s"), delta);
+    }
+  if (params->loss == CLS_LOSS_LESION)
+    {
+      g_autofree char *q = cls_fraction_to_string (params->lesion_coverage);
+
+      g_string_append_printf (s, _(", lesion loss (coverage %s)"), q);
+    }
+  if (params->strata == CLS_STRATA_SIZE)
+    g_string_append (s, _(", size strata"));
+  if (params->weights != NULL)
+    g_string_append_printf (s, _(", weights %s"), cls_weights_get_path (params->weights));
+  return g_string_free (s, FALSE);
+}
+
+/* The lesion loss needs every case's lesions and size strata its voxel
+ * size; summary files of version 1 have neither: say which file. */
+static gboolean
+check_lesions_known (ClsDataset                     *dataset,
+                     const ClsCliCalibrationOptions *options,
+                     const ClsCaseSet               *set,
+                     GError                        **error)
+{
+  gboolean lesion_loss = g_strcmp0 (options->loss, "lesion") == 0;
+  gboolean size_strata = g_strcmp0 (options->strata, "size") == 0;
+
+  if (!lesion_loss && !size_strata)
+    return TRUE;
+
+  for (guint i = 0; i < set->summaries->len; i++)
+    {
+      const ClsCaseSummary *s = set->summaries->pdata[i];
+      const char *id = cls_case_summary_get_case_id (s);
+      int at;
+      const char *path;
+
+      if (cls_case_summary_get_components (s) != NULL ||
+          (!size_strata && cls_case_summary_get_n_lesion (s) == 0))
+        continue;
+
+      at = cls_dataset_find_case (dataset, id);
+      path = at >= 0 && cls_dataset_is_summaries (dataset)
+             ? cls_dataset_get_summary_path (dataset, set->model, (guint) at) : NULL;
+      g_set_error (error, CLS_ERROR, CLS_ERROR_FORMAT,
+                   _("%s: the summary of case %s has no lesions (connected components) and no voxel size: "
+                     "summary files of format version 1 do not store them, and %s needs them; run "
+                     "cls summarize again"),
+                   path != NULL ? path : cls_dataset_get_path (dataset), id,
+                   lesion_loss ? "--loss lesion" : "--strata size");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -362,6 +503,13 @@ cls_cli_load_model (const char               *dataset_path,
     {
       g_set_error (&error, CLS_ERROR, CLS_ERROR_NO_CASES,
                    _("%s: no case of model %s could be read"), dataset_path, options->model);
+      *exit_code = cls_cli_fail (error);
+      cls_case_set_free (set);
+      return NULL;
+    }
+
+  if (!check_lesions_known (dataset, options, set, &error))
+    {
       *exit_code = cls_cli_fail (error);
       cls_case_set_free (set);
       return NULL;

@@ -41,13 +41,23 @@ typedef struct {
   gboolean  json;
   gboolean  quiet;
   int       threads;
+  char     *guarantee;
+  char     *delta;
+  char     *loss;
+  char     *lesion_coverage;
+  char     *strata;
+  char     *weights_path;
+  ClsWeights *weights;   /* read by cls_cli_calibration_params(); the params borrow it */
 } ClsCliCalibrationOptions;
 
 GOptionGroup *cls_cli_calibration_group    (ClsCliCalibrationOptions    *options);
 void          cls_cli_calibration_options_clear (ClsCliCalibrationOptions *options);
-int           cls_cli_calibration_params   (const ClsCliCalibrationOptions *options,
+int           cls_cli_calibration_params   (ClsCliCalibrationOptions    *options,
                                             ClsCalibrationParams        *params,
                                             ClsLoadOptions              *load);
+char         *cls_cli_describe_method      (const ClsCalibrationParams  *params);
+char         *cls_cli_pad                  (const char                  *text,
+                                            int                          width);
 ClsCaseSet   *cls_cli_load_model           (const char                  *dataset,
                                             ClsCliCalibrationOptions    *options,
                                             const ClsLoadOptions        *load,

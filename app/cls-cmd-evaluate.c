@@ -21,8 +21,31 @@ print_row (const ClsEvaluation *ev,
 {
   ClsStat a = cls_evaluation_get_stat (ev, fixed);
   ClsStat b = cls_evaluation_get_stat (ev, calibrated);
+  g_autofree char *padded = cls_cli_pad (label, -28);
 
-  printf ("%-28s %8.4f ± %-8.4f %8.4f ± %-8.4f\n", label, a.mean, a.std, b.mean, b.std);
+  printf ("%s %8.4f ± %-8.4f %8.4f ± %-8.4f\n", padded, a.mean, a.std, b.mean, b.std);
+}
+
+static void
+print_lesions (const ClsEvaluation *ev)
+{
+  static const gsize fields[CLS_N_SIZE_BANDS][3] = {
+    { CLS_SPLIT_FIELD (lesions_small), CLS_SPLIT_FIELD (missed_small_fixed), CLS_SPLIT_FIELD (missed_small_calibrated) },
+    { CLS_SPLIT_FIELD (lesions_medium), CLS_SPLIT_FIELD (missed_medium_fixed), CLS_SPLIT_FIELD (missed_medium_calibrated) },
+    { CLS_SPLIT_FIELD (lesions_large), CLS_SPLIT_FIELD (missed_large_fixed), CLS_SPLIT_FIELD (missed_large_calibrated) },
+  };
+
+  print_row (ev, _("lesion-level FNR"), CLS_SPLIT_FIELD (lesion_fnr_fixed), CLS_SPLIT_FIELD (lesion_fnr_calibrated));
+  print_row (ev, _("lesions with no voxel found"), CLS_SPLIT_FIELD (lesion_missed_fixed),
+             CLS_SPLIT_FIELD (lesion_missed_calibrated));
+  printf (_("\nTest lesions missed per split, by equivalent diameter (mean over splits):\n"));
+  for (guint b = 0; b < CLS_N_SIZE_BANDS; b++)
+    {
+      g_autofree char *label = g_strdup_printf (_("%s (of %.1f)"), cls_size_band_get_label ((ClsSizeBand) b),
+                                                cls_evaluation_get_stat (ev, fields[b][0]).mean);
+
+      print_row (ev, label, fields[b][1], fields[b][2]);
+    }
 }
 
 static void
@@ -34,33 +57,56 @@ print_table (const ClsEvaluation *ev,
   g_autofree char *eps = cls_fraction_to_string (p->epsilon);
   g_autofree char *alpha = cls_fraction_to_string (p->alpha);
   g_autofree char *f = cls_fraction_to_string (e->cal_fraction);
+  g_autofree char *method = cls_cli_describe_method (p);
   ClsStat t = cls_evaluation_get_stat (ev, CLS_SPLIT_FIELD (t_hat));
   guint64 k = cls_evaluation_get_rank (ev);
+  gboolean theory = cls_evaluation_has_theory (ev);
 
   printf (_("Model %s: %u cases"), model, cls_evaluation_get_n (ev));
   if (cls_evaluation_get_n_skipped (ev) > 0)
     printf (_(" (%u without lesion skipped)"), cls_evaluation_get_n_skipped (ev));
-  printf (_(", epsilon = %s, alpha = %s, method %s\n"), eps, alpha, cls_method_to_string (p->method));
+  printf (_(", epsilon = %s, alpha = %s, method %s\n"), eps, alpha, method);
   printf (_("%u random splits (MT19937, seed %" PRIu64 "), calibration fraction %s: "
             "%u calibration and %u test cases each\n"),
           e->n_splits, e->seed, f, cls_evaluation_get_n_cal (ev), cls_evaluation_get_n_test (ev));
-  if (cls_evaluation_is_feasible (ev))
+  if (theory && cls_evaluation_is_feasible (ev))
     printf (_("Rank k = %" PRIu64 " of %u; t̂ = %.4f ± %.4f\n\n"),
             k, cls_evaluation_get_n_cal (ev), t.mean, t.std);
-  else
+  else if (theory)
     printf (_("Not feasible: k = %" PRIu64 " > %u calibration cases; t̂ = 1 (every voxel is lesion)\n\n"),
             k, cls_evaluation_get_n_cal (ev));
+  else
+    {
+      printf (_("t̂ = %.4f ± %.4f"), t.mean, t.std);
+      if (p->strata != CLS_STRATA_NONE || p->weights != NULL)
+        printf (_(" (the mean of the test cases' own t̂)"));
+      if (p->weights != NULL)
+        printf (_("; effective calibration sample size %.1f"), cls_evaluation_get_stat (ev, CLS_SPLIT_FIELD (n_eff)).mean);
+      if (cls_evaluation_get_n_infeasible (ev) > 0)
+        printf (_("; %u splits without a feasible threshold (t̂ = 1)"), cls_evaluation_get_n_infeasible (ev));
+      printf ("\n\n");
+    }
 
   printf ("%-28s %-19s %-19s\n", "", _("fixed t = 0.5"), _("calibrated t̂"));
-  print_row (ev, _("ECR (share with FNR <= ε)"), CLS_SPLIT_FIELD (ecr_fixed), CLS_SPLIT_FIELD (ecr_calibrated));
+  print_row (ev, p->loss == CLS_LOSS_LESION ? _("ECR (lesion-level FNR <= ε)") : _("ECR (share with FNR <= ε)"),
+             CLS_SPLIT_FIELD (ecr_fixed), CLS_SPLIT_FIELD (ecr_calibrated));
   print_row (ev, _("test FNR"), CLS_SPLIT_FIELD (fnr_fixed), CLS_SPLIT_FIELD (fnr_calibrated));
   print_row (ev, _("PC (share of voxels)"), CLS_SPLIT_FIELD (pc_fixed), CLS_SPLIT_FIELD (pc_calibrated));
   print_row (ev, _("lesions missed entirely"), CLS_SPLIT_FIELD (missed_fixed), CLS_SPLIT_FIELD (missed_calibrated));
   print_row (ev, _("false positive rate"), CLS_SPLIT_FIELD (fpr_fixed), CLS_SPLIT_FIELD (fpr_calibrated));
-  printf (_("\nTheory: mean ECR = k/(n_cal+1) = %.4f; 90%% of fresh test sets fall in [%.4f, %.4f]\n"),
-          cls_evaluation_get_theory_ecr (ev),
-          cls_theory_ecr_quantile (k, cls_evaluation_get_n_cal (ev), cls_evaluation_get_n_test (ev), 0.05),
-          cls_theory_ecr_quantile (k, cls_evaluation_get_n_cal (ev), cls_evaluation_get_n_test (ev), 0.95));
+  if (cls_evaluation_has_lesion_measures (ev))
+    print_lesions (ev);
+  if (theory)
+    printf (_("\nTheory: mean ECR = k/(n_cal+1) = %.4f; 90%% of fresh test sets fall in [%.4f, %.4f]\n"),
+            cls_evaluation_get_theory_ecr (ev),
+            cls_theory_ecr_quantile (k, cls_evaluation_get_n_cal (ev), cls_evaluation_get_n_test (ev), 0.05),
+            cls_theory_ecr_quantile (k, cls_evaluation_get_n_cal (ev), cls_evaluation_get_n_test (ev), 0.95));
+  else if (p->method == CLS_METHOD_CRC)
+    printf (_("\nGuarantee: the expected test loss is at most epsilon (compare the mean test %s).\n"),
+            p->loss == CLS_LOSS_LESION ? _("lesion-level FNR") : _("FNR"));
+  else if (p->method == CLS_METHOD_LTT)
+    printf (_("\nGuarantee: with probability at least 1 − delta over calibration sets, the expected test "
+              "loss is at most epsilon.\n"));
 }
 
 int
@@ -105,6 +151,7 @@ cls_cmd_evaluate (int    argc,
     goto out;
 
   cls_evaluation_params_init (&eval);
+  eval.lesion_measures = TRUE;
   if (splits < 1)
     {
       status = cls_cli_usage (context, _("--splits must be at least 1"));
@@ -145,9 +192,12 @@ cls_cmd_evaluate (int    argc,
       goto out;
     }
 
-  if (!cls_evaluation_is_feasible (ev))
+  if (!cls_evaluation_is_feasible (ev) && cls_evaluation_has_theory (ev))
     cls_cli_warn (_("not feasible: %u calibration cases per split are too few for alpha"),
                   cls_evaluation_get_n_cal (ev));
+  else if (!cls_evaluation_is_feasible (ev))
+    cls_cli_warn (_("not feasible in %u of %u splits: their test cases got t̂ = 1 (every voxel is lesion)"),
+                  cls_evaluation_get_n_infeasible (ev), cls_evaluation_get_n_splits (ev));
 
   if (options.json)
     {
