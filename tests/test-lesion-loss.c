@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gmp.h>
+
 #include "cls-calibration.h"
 #include "cls-error.h"
 #include "cls-lesion-loss.h"
@@ -360,6 +362,81 @@ test_calibration_brute_force (void)
   g_rand_free (rand);
 }
 
+/* CRC with the lesion loss: the largest cut in {lesion values} ∪ {1} with
+ * Σ_i missed_i(c) / J_i <= epsilon (n + 1) - 1, on rationals. */
+static void
+test_crc_brute_force (void)
+{
+  GRand *rand = g_rand_new_with_seed (cls_test_seed () + 2);
+
+  for (int trial = 0; trial < 25; trial++)
+    {
+      guint n = g_rand_int_range (rand, 1, 16);
+      g_autofree Grid *grids = g_new0 (Grid, n);
+      g_autoptr(GPtrArray) summaries = g_ptr_array_new_with_free_func ((GDestroyNotify) cls_case_summary_unref);
+      g_autoptr(ClsCalibration) cal = NULL;
+      g_autoptr(GError) error = NULL;
+      ClsCalibrationParams params;
+      double best = -1;
+      guint used = 0;
+      mpq_t sum, term, target;
+
+      cls_calibration_params_init (&params);
+      params.method = CLS_METHOD_CRC;
+      params.loss = CLS_LOSS_LESION;
+      params.lesion_coverage = frac (coverages[trial % G_N_ELEMENTS (coverages)]);
+      params.epsilon = frac (trial % 2 ? "0.3" : "0.15");
+      params.empty_policy = trial % 3 == 0 ? CLS_EMPTY_INCLUDE : CLS_EMPTY_SKIP;
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *id = g_strdup_printf ("c%u", i);
+
+          grids[i] = random_grid (rand);
+          g_ptr_array_add (summaries, grid_summary (&grids[i], id));
+          used += grids[i].n_lesions > 0 || params.empty_policy == CLS_EMPTY_INCLUDE;
+        }
+
+      mpq_inits (sum, term, target, NULL);
+      mpz_set_ui (mpq_numref (target), params.epsilon.num * (used + 1));
+      mpz_sub_ui (mpq_numref (target), mpq_numref (target), params.epsilon.den);
+      mpz_set_ui (mpq_denref (target), params.epsilon.den);
+      mpq_canonicalize (target);
+      for (guint j = 0; j <= n; j++)
+        for (gint64 v = 0; v < (j < n ? grids[j].n : 1); v++)
+          {
+            double c = j < n ? grids[j].p[v] : 1.0;
+
+            if (j < n && !grids[j].l[v])
+              continue;
+            mpq_set_ui (sum, 0, 1);
+            for (guint i = 0; i < n; i++)
+              if (grids[i].n_lesions > 0)
+                {
+                  mpq_set_ui (term, brute_missed (&grids[i], params.lesion_coverage, c), grids[i].n_lesions);
+                  mpq_canonicalize (term);
+                  mpq_add (sum, sum, term);
+                }
+            if (mpq_cmp (sum, target) <= 0 && c > best)
+              best = c;
+          }
+      mpq_clears (sum, term, target, NULL);
+
+      cal = cls_calibration_new ((ClsCaseSummary **) summaries->pdata, n, &params, &error);
+      if (used == 0)
+        g_assert_error (error, CLS_ERROR, CLS_ERROR_NO_CASES);
+      else
+        {
+          g_assert_no_error (error);
+          g_assert_cmpint (cls_calibration_is_feasible (cal), ==, best >= 0);
+          if (best >= 0)
+            g_assert_cmpfloat (cls_calibration_get_cut (cal), ==, best);
+        }
+      for (guint i = 0; i < n; i++)
+        grid_clear (&grids[i]);
+    }
+  g_rand_free (rand);
+}
+
 /* Summaries without lesions (arrays, or summary files of version 1) are
  * refused by the lesion loss with a message naming the case. */
 static void
@@ -396,6 +473,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/lesion-loss/cuts-brute-force", test_cuts_brute_force);
   g_test_add_func ("/lesion-loss/integral-coverage", test_integral_coverage);
   g_test_add_func ("/lesion-loss/calibration-brute-force", test_calibration_brute_force);
+  g_test_add_func ("/lesion-loss/crc-brute-force", test_crc_brute_force);
   g_test_add_func ("/lesion-loss/needs-components", test_needs_components);
 
   return g_test_run ();
