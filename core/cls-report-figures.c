@@ -173,6 +173,21 @@ build_index (const ClsReport            *report,
       html_table (out, report, datasets[d], "Table 2: ECR (share of test cases with FNR ≤ ε)",
                   t2_headers, t2_offsets, 2);
       html_table (out, report, datasets[d], "What the paper leaves out", ex_headers, ex_offsets, 7);
+      {
+        const ClsMethodComparison *methods = cls_report_get_methods (report);
+        g_autofree char *meps = cls_fraction_to_string (cls_method_comparison_get_base (methods)->epsilon);
+        g_autofree char *table = cls_method_comparison_to_html (methods, datasets[d]);
+        ClsFraction q = cls_method_comparison_get_base (methods)->lesion_coverage;
+        g_autofree char *coverage = cls_fraction_to_string (q.den != 0 ? q : CLS_DEFAULT_LESION_COVERAGE);
+
+        g_string_append_printf (out,
+          "<h3>Methods side by side (ε = %s, α = %s, the same splits)</h3>\n"
+          "<p>ECR counts the test cases whose loss is at most ε, for each row's loss; CRC and LTT "
+          "control the expected loss instead (see docs/beyond.md). Lesions are the 26-connected "
+          "components of the ground truth; one counts as found when a share %s of its voxels is in "
+          "the mask. Also as <a href=\"methods.csv\">methods.csv</a>.</p>\n%s",
+          meps, alpha, coverage, table);
+      }
     }
 
   g_string_append_printf (out, "<h2>Figures (ε = %s)</h2>\n", feps);
@@ -239,6 +254,18 @@ cls_report_write_figures (const ClsReport            *report,
   params.method = o->calibration.method;
   params.empty_policy = o->calibration.empty_policy;
   params.normalize = o->calibration.normalize;
+
+  /* The figures sweep alpha and the calibration fraction, which are the
+   * paper's: they show its method (the methods table compares the rest). */
+  if (!cls_calibration_params_is_plain (&params))
+    {
+      params.method = params.method == CLS_METHOD_BISECT ? CLS_METHOD_BISECT : CLS_METHOD_EXACT;
+      params.loss = CLS_LOSS_VOXEL;
+      params.strata = CLS_STRATA_NONE;
+      params.weights = NULL;
+      if (params.guarantee != CLS_GUARANTEE_PAC)
+        params.delta = (ClsFraction) { 0, 0 };
+    }
 
   alphas = cls_sweep_default_alphas (&n_alphas);
   fractions = cls_sweep_default_fractions (&n_fractions);

@@ -16,6 +16,7 @@
 #include "cls-error.h"
 #include "cls-json-writer.h"
 #include "cls-report.h"
+#include "cls-report-methods.h"
 
 struct _ClsReport
 {
@@ -25,6 +26,7 @@ struct _ClsReport
   GArray          *cells;      /* ClsReportCell */
   GPtrArray       *case_sets;  /* per dataset: GPtrArray of ClsCaseSet */
   GPtrArray       *warnings;
+  ClsMethodComparison *methods;
 };
 
 void
@@ -44,6 +46,7 @@ cls_report_options_init (ClsReportOptions *options)
   cls_calibration_params_init (&options->calibration);
   cls_evaluation_params_init (&options->eval);
   cls_load_options_init (&options->load);
+  options->figure_epsilon = (ClsFraction) { 2, 10 };
 }
 
 void
@@ -72,6 +75,7 @@ cls_report_free (ClsReport *self)
   g_array_unref (self->cells);
   g_ptr_array_unref (self->case_sets);
   g_ptr_array_unref (self->warnings);
+  cls_method_comparison_free (self->methods);
   g_free (self);
 }
 
@@ -174,6 +178,14 @@ cls_report_new (const char * const     *datasets,
   g_array_set_clear_func (self->cells, (GDestroyNotify) cell_clear);
   self->case_sets = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   self->warnings = g_ptr_array_new_with_free_func (g_free);
+  {
+    ClsCalibrationParams base = options->calibration;
+
+    base.epsilon = options->figure_epsilon.den != 0 ? options->figure_epsilon : (ClsFraction) { 2, 10 };
+    self->methods = cls_method_comparison_new (&base, &options->eval, cancellable, error);
+    if (self->methods == NULL)
+      return NULL;
+  }
 
   /* Open everything first: a wrong path or model fails before any work. */
   for (guint d = 0; d < n_datasets; d++)
@@ -254,6 +266,11 @@ cls_report_new (const char * const     *datasets,
               fill_cell (&cell, ev);
               g_array_append_val (self->cells, cell);
             }
+
+          if (!cls_method_comparison_add_model (self->methods, datasets[d], set->model,
+                                                (ClsCaseSummary **) set->summaries->pdata,
+                                                set->summaries->len, error))
+            return NULL;
         }
     }
 
@@ -352,6 +369,19 @@ cls_report_get_options (const ClsReport *self)
   return &self->options;
 }
 
+/**
+ * cls_report_get_methods:
+ * @self: a report
+ *
+ * Returns: (transfer none): every method side by side, per dataset and
+ *   model, at the figure's epsilon
+ */
+const ClsMethodComparison *
+cls_report_get_methods (const ClsReport *self)
+{
+  return self->methods;
+}
+
 /* Tables */
 
 typedef struct {
@@ -400,10 +430,19 @@ cell_stat (const ClsReportCell *cell,
   return (const ClsStat *) ((const guint8 *) cell + column->offset);
 }
 
-static void
-csv_field (GString    *out,
-           const char *text)
+/**
+ * cls_report_csv_field:
+ * @out: a CSV line being built
+ * @text: (nullable): a field
+ *
+ * Appends @text, quoted when it holds a comma, a quote or a line break.
+ */
+void
+cls_report_csv_field (GString    *out,
+                      const char *text)
 {
+  if (text == NULL)
+    return;
   if (strpbrk (text, ",\"\n\r") == NULL)
     {
       g_string_append (out, text);
@@ -458,9 +497,9 @@ cls_report_table_csv (const ClsReport *self,
       const ClsReportCell *cell = &g_array_index (self->cells, ClsReportCell, i);
       g_autofree char *eps = cls_fraction_to_string (cell->epsilon);
 
-      csv_field (out, cell->dataset);
+      cls_report_csv_field (out, cell->dataset);
       g_string_append_c (out, ',');
-      csv_field (out, cell->model);
+      cls_report_csv_field (out, cell->model);
       g_string_append_printf (out, ",%s,%s,%u,%u,%u,%" PRIu64 ",%s,",
                               eps, alpha, cell->n, cell->n_cal, cell->n_test, cell->rank,
                               cell->feasible ? "true" : "false");
@@ -657,6 +696,15 @@ cls_report_to_json (const ClsReport *self)
       cls_json_writer_end_object (w);
     }
   cls_json_writer_end_array (w);
+
+  {
+    g_autofree char *feps = cls_fraction_to_string (cls_method_comparison_get_base (self->methods)->epsilon);
+
+    cls_json_writer_member (w, "methods_epsilon");
+    cls_json_writer_raw_number (w, feps);
+    cls_json_writer_member (w, "methods");
+    cls_method_comparison_write_json (self->methods, w);
+  }
   cls_json_writer_end_object (w);
 
   return cls_json_writer_finish (w);
@@ -679,8 +727,8 @@ write_text (const char  *outdir,
  * @outdir: an existing folder
  * @error: return location for a #GError
  *
- * Writes table1, table2 and extras as .csv and .md, and report.json, each
- * atomically.
+ * Writes table1, table2 and extras as .csv and .md, the methods side by
+ * side as methods.csv and methods.md, and report.json, each atomically.
  *
  * Returns: %TRUE on success
  */
@@ -702,6 +750,14 @@ cls_report_write_tables (const ClsReport  *self,
       if (!write_text (outdir, csv_name, csv, error) || !write_text (outdir, md_name, md, error))
         return FALSE;
     }
+
+  {
+    g_autofree char *csv = cls_method_comparison_to_csv (self->methods);
+    g_autofree char *md = cls_method_comparison_to_markdown (self->methods);
+
+    if (!write_text (outdir, "methods.csv", csv, error) || !write_text (outdir, "methods.md", md, error))
+      return FALSE;
+  }
 
   return write_text (outdir, "report.json", json, error);
 }

@@ -6,7 +6,8 @@
  * For every dataset, model and epsilon, an evaluation over random splits at
  * a fixed alpha: Table 1 (test FNR at 0.5 and at t̂), Table 2 (ECR at 0.5
  * and at t̂) and what the paper leaves out (t̂ and its spread, lesions missed
- * entirely, false positive rate). Tables are written as CSV, JSON and
+ * entirely, false positive rate), and every method side by side at the
+ * figures' epsilon (cls-report-methods.h). Tables are written as CSV, JSON and
  * Markdown with locale-independent numbers, so the same seed gives
  * byte-identical files.
  */
@@ -17,6 +18,7 @@
 #include "cls-dataset.h"
 #include "cls-evaluation.h"
 #include "cls-progress.h"
+#include "cls-report-methods.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +29,8 @@ G_BEGIN_DECLS
  * @calibration: alpha, method, empty-mask policy, normalisation
  * @eval: splits, calibration fraction, seed
  * @load: how volumes are read
+ * @figure_epsilon: the epsilon of the figures and of the methods side by
+ *   side (default 0.2)
  */
 typedef struct {
   GStrv                models;
@@ -34,6 +38,7 @@ typedef struct {
   ClsCalibrationParams calibration;
   ClsEvaluationParams  eval;
   ClsLoadOptions       load;
+  ClsFraction          figure_epsilon;
 } ClsReportOptions;
 
 void cls_report_options_init  (ClsReportOptions *options);
@@ -92,6 +97,7 @@ GPtrArray           *cls_report_get_case_sets    (const ClsReport        *self,
                                                   guint                   dataset);
 GPtrArray           *cls_report_get_warnings     (const ClsReport        *self);
 const ClsReportOptions *cls_report_get_options   (const ClsReport        *self);
+const ClsMethodComparison *cls_report_get_methods (const ClsReport       *self);
 
 char                *cls_report_table_csv        (const ClsReport        *self,
                                                   const char             *table);
@@ -101,6 +107,8 @@ char                *cls_report_to_json          (const ClsReport        *self);
 gboolean             cls_report_write_tables     (const ClsReport        *self,
                                                   const char             *outdir,
                                                   GError                **error);
+void                 cls_report_csv_field        (GString                *out,
+                                                  const char             *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ClsReport, cls_report_free)
 

@@ -18,6 +18,7 @@
 #include "cls-error.h"
 #include "cls-evaluation.h"
 #include "cls-lesion-loss.h"
+#include "cls-report-methods.h"
 #include "cls-risk-control.h"
 #include "cls-splits.h"
 #include "cls-test-util.h"
@@ -573,6 +574,69 @@ test_evaluation_split_by_split (void)
   g_rand_free (rand);
 }
 
+/* The report's methods side by side: each row is the evaluation of its
+ * method on the same splits. */
+static void
+test_comparison_rows (void)
+{
+  GRand *rand = g_rand_new_with_seed (cls_test_seed () + 7);
+  g_autoptr(GPtrArray) pool = g_ptr_array_new_with_free_func ((GDestroyNotify) cls_case_summary_unref);
+  g_autoptr(ClsMethodComparison) cmp = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *md = NULL;
+  g_auto(GStrv) lines = NULL;
+  ClsCalibrationParams base;
+  ClsEvaluationParams eval;
+  guint rows = 0;
+
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("c%u", i);
+      g_ptr_array_add (pool, grid_case (rand, id));
+    }
+  cls_calibration_params_init (&base);
+  base.alpha = frac ("0.25");
+  cls_evaluation_params_init (&eval);
+  eval.n_splits = 12;
+  cmp = cls_method_comparison_new (&base, &eval, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (cls_method_comparison_add_model (cmp, "ds", "m", (ClsCaseSummary **) pool->pdata, pool->len, &error));
+  g_assert_no_error (error);
+
+  /* fixed, exact, bisect, PAC, crc, ltt, and the lesion loss twice */
+  g_assert_cmpuint (cls_method_comparison_get_n_rows (cmp), ==, 8);
+  for (guint i = 0; i < cls_method_comparison_get_n_rows (cmp); i++)
+    {
+      const ClsMethodRow *row = cls_method_comparison_get_row (cmp, i);
+      g_autoptr(ClsEvaluation) ev = NULL;
+      ClsEvaluationParams e = eval;
+      ClsStat ecr, fnr, t_hat;
+
+      e.lesion_measures = TRUE;
+      ev = cls_evaluate ((ClsCaseSummary **) pool->pdata, pool->len, &row->params, &e, &error);
+      g_assert_no_error (error);
+      ecr = cls_evaluation_get_stat (ev, row->fixed ? CLS_SPLIT_FIELD (ecr_fixed) : CLS_SPLIT_FIELD (ecr_calibrated));
+      fnr = cls_evaluation_get_stat (ev, row->fixed ? CLS_SPLIT_FIELD (fnr_fixed) : CLS_SPLIT_FIELD (fnr_calibrated));
+      t_hat = cls_evaluation_get_stat (ev, CLS_SPLIT_FIELD (t_hat));
+      g_assert_cmpfloat (row->ecr.mean, ==, ecr.mean);
+      g_assert_cmpfloat (row->fnr.mean, ==, fnr.mean);
+      g_assert_cmpfloat (row->t_hat.mean, ==, row->fixed ? 0.5 : t_hat.mean);
+      g_assert_true (row->lesions);
+    }
+
+  csv = cls_method_comparison_to_csv (cmp);
+  lines = g_strsplit (csv, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    rows += *lines[i] != '\0';
+  g_assert_cmpuint (rows, ==, 8);
+  g_assert_true (g_str_has_prefix (lines[0], "dataset,model,method,guarantee,delta,loss,"));
+  md = cls_method_comparison_to_markdown (cmp);
+  g_assert_nonnull (strstr (md, "| m | crc, lesion loss | lesion |"));
+  g_assert_nonnull (strstr (md, "| m | ltt, δ = 0.1 | voxel |"));
+  g_rand_free (rand);
+}
+
 /* Guarantees by simulation
  * ------------------------
  *
@@ -788,6 +852,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/methods/ltt-brute-force", test_ltt_brute_force);
   g_test_add_func ("/methods/combinations", test_combinations);
   g_test_add_func ("/methods/evaluation-split-by-split", test_evaluation_split_by_split);
+  g_test_add_func ("/methods/comparison-rows", test_comparison_rows);
   g_test_add_func ("/methods/guarantees-by-simulation", test_guarantees_by_simulation);
   g_test_add_func ("/methods/lesion-crc-by-simulation", test_lesion_crc_by_simulation);
 
