@@ -921,9 +921,7 @@ cls_calibration_new (ClsCaseSummary * const     *cases,
   self->float32 = params->method != CLS_METHOD_BISECT && params->normalize == CLS_NORMALIZE_NONE;
   self->n_strata = cls_strata_get_n (params->strata);
   self->measured = g_new0 (guint8, MAX (n_cases, 1));
-  self->lesions = TRUE;
-  for (guint i = 0; i < n_cases; i++)
-    self->lesions &= cls_case_summary_get_components (cases[i]) != NULL;
+  self->lesions = cls_case_summaries_have_components (cases, n_cases);
 
   if (plain)
     n = calibrate_plain (self, cases, params);

@@ -844,16 +844,6 @@ no_lesions (ClsSplitResult *sr)
   sr->missed_small_calibrated = sr->missed_medium_calibrated = sr->missed_large_calibrated = NAN;
 }
 
-static gboolean
-all_have_lesions (ClsCaseSummary * const *cases,
-                  guint                   n)
-{
-  for (guint i = 0; i < n; i++)
-    if (cls_case_summary_get_components (cases[i]) == NULL)
-      return FALSE;
-  return TRUE;
-}
-
 /* The fast path's lesion measures: every split's test cases at its cut. */
 static void
 add_lesion_measures (ClsEvaluator               *self,
@@ -1063,7 +1053,7 @@ run_general (ClsEvaluator               *self,
   g_autofree GError **errors = NULL;
   g_autofree gboolean *infeasible = NULL;
   gboolean lesion_measures = params->loss == CLS_LOSS_LESION ||
-                             (eval->lesion_measures && all_have_lesions (self->cases, self->n_cases));
+                             (eval->lesion_measures && cls_case_summaries_have_components (self->cases, self->n_cases));
   guint n = 0, n_skipped = 0;
   GError *failure = NULL;
 
@@ -1319,7 +1309,7 @@ cls_evaluator_run (ClsEvaluator               *self,
   }
 
   /* 4. lesion measures, when asked */
-  if (eval->lesion_measures && all_have_lesions (self->cases, self->n_cases))
+  if (eval->lesion_measures && cls_case_summaries_have_components (self->cases, self->n_cases))
     {
       result->lesion_measures = TRUE;
       add_lesion_measures (self, rows, n, params, result);

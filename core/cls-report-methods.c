@@ -134,16 +134,6 @@ fill_row (ClsMethodRow        *row,
 #undef PICK
 }
 
-static gboolean
-all_have_lesions (ClsCaseSummary * const *cases,
-                  guint                   n)
-{
-  for (guint i = 0; i < n; i++)
-    if (cls_case_summary_get_components (cases[i]) == NULL)
-      return FALSE;
-  return TRUE;
-}
-
 static char *
 label_of (const Variant              *v,
           const ClsCalibrationParams *params)
@@ -181,7 +171,7 @@ cls_method_comparison_add_model (ClsMethodComparison     *self,
                                  GError                 **error)
 {
   g_autoptr(ClsEvaluator) evaluator = cls_evaluator_new (cases, n_cases);
-  gboolean lesions = all_have_lesions (cases, n_cases);
+  gboolean lesions = cls_case_summaries_have_components (cases, n_cases);
   gboolean first = TRUE;
 
   for (guint v = 0; v < G_N_ELEMENTS (variants); v++)

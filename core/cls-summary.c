@@ -907,6 +907,23 @@ cls_case_summary_get_components (const ClsCaseSummary *self)
 }
 
 /**
+ * cls_case_summaries_have_components:
+ * @cases: (array length=n): summaries
+ * @n: how many
+ *
+ * Returns: whether every one of them knows its lesions
+ */
+gboolean
+cls_case_summaries_have_components (ClsCaseSummary * const *cases,
+                                    guint                   n)
+{
+  for (guint i = 0; i < n; i++)
+    if (cases[i]->components == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/**
  * cls_case_summary_get_voxel_volume:
  * @self: a summary
  *

@@ -86,6 +86,8 @@ void                 cls_case_summary_set_components    (ClsCaseSummary         
                                                          ClsComponents           *components);
 const ClsComponents *cls_case_summary_get_components    (const ClsCaseSummary    *self);
 double               cls_case_summary_get_voxel_volume  (const ClsCaseSummary    *self);
+gboolean             cls_case_summaries_have_components (ClsCaseSummary * const  *cases,
+                                                         guint                    n);
 
 void                 cls_case_summary_get_value_map     (const ClsCaseSummary    *self,
                                                          ClsNormalize             normalize,
