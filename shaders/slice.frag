@@ -1,39 +1,47 @@
-/* slice.frag: one plane of a case with its overlays
+/* slice.frag: pass 2, one plane of a case with its overlays
  *
  * Copyright 2026 CLS Studio developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The #version line (GLSL 3.30 core or GLSL ES 3.00 with highp defaults) is
- * prepended by ui/cls-slice-view.c.
+ * ui/cls-slice-view.c prepends the #version line (GLSL 3.30 core or GLSL ES
+ * 3.00 with highp defaults) and the switches below, each defined 0 or 1:
  *
- * Every overlay is computed here from the raw textures, so that a new cut is
- * one uniform: no pass over voxels on the CPU, no upload.
+ *   HAS_IMAGE, HAS_PROB, HAS_LABEL     which volumes the case has
+ *   SHOW_FIXED, SHOW_CALIBRATED,       the overlays (ClsOverlayFlags)
+ *   SHOW_TRUTH, SHOW_MISSED,
+ *   SHOW_HEATMAP
+ *   MASK_OUTLINE                       masks outlined, not filled
  *
- * - Voxels are read with texelFetch at integer indices: the probability is
- *   never interpolated, so p >= cut is decided on the stored float32 value,
- *   exactly as the method decides it (a float32 cut compares exactly).
- * - A fragment maps to a continuous voxel position through u_origin,
- *   u_step_x and u_step_y (voxel units per device pixel); voxel i covers
- *   [i - 0.5, i + 0.5).
+ * so that each program holds only the code its picture needs: software
+ * OpenGL (llvmpipe) runs both sides of every branch, even on a uniform.
+ *
+ * Runs for every frame. Every overlay is decided here from the voxel
+ * textures that pass 1 (slice-voxels.frag) made for the plane, so that a
+ * new cut is one uniform: no pass over voxels on the CPU, no upload, and no
+ * read of the 3D textures. The crosshair is drawn over it afterwards
+ * (slice-crosshair.frag).
+ *
+ * - One texel per fragment (two with outlined masks): the voxel's image
+ *   value and probability (and those of its four in-plane neighbours) as
+ *   float32 bits, read with texelFetch at integer indices, and flags for
+ *   what does not depend on the cut. p >= cut is decided on the stored
+ *   float32 values, exactly as the method decides it (a float32 cut
+ *   compares exactly).
+ * - A fragment maps to a continuous voxel position in the plane through
+ *   u_origin and u_step (voxels per device pixel, across and up); voxel i
+ *   covers [i - 0.5, i + 0.5).
  * - Outlines are drawn on the voxel edges where a voxel and its in-plane
  *   neighbour disagree, u_line device pixels on each side of the edge.
  */
 
-uniform highp sampler3D  u_image;
-uniform highp sampler3D  u_prob;
-uniform highp usampler3D u_label;
+uniform highp usampler2D u_voxels_a;   /* image, p, flags */
+uniform highp usampler2D u_voxels_b;   /* p at +h, -h, +v, -v */
 
-uniform ivec3 u_dims;
-uniform vec3  u_origin;
-uniform vec3  u_step_x;
-uniform vec3  u_step_y;
-uniform ivec3 u_axis_h;         /* the voxel axis shown horizontally */
-uniform ivec3 u_axis_v;         /* the voxel axis shown vertically */
-uniform vec2  u_px_per_voxel;   /* device pixels per voxel along them */
+uniform ivec2 u_size;           /* the plane in voxels: across, up */
+uniform vec2  u_origin;         /* the voxel position at device pixel (0, 0) */
+uniform vec2  u_step;           /* voxels per device pixel, across and up */
+uniform vec2  u_px_per_voxel;   /* device pixels per voxel, across and up */
 
-uniform int   u_sources;        /* SOURCE_* bits */
-uniform int   u_overlays;       /* ClsOverlayFlags */
-uniform bool  u_outline;        /* CLS_MASK_STYLE_OUTLINE */
 uniform float u_cut;
 uniform float u_opacity;
 uniform vec2  u_window;         /* lowest value shown black, 1 / width */
@@ -43,110 +51,36 @@ uniform vec4  u_color_fixed;
 uniform vec4  u_color_calibrated;
 uniform vec4  u_color_truth;
 uniform vec4  u_color_missed;
-uniform vec4  u_color_crosshair;
 uniform vec4  u_background;
-uniform vec2  u_crosshair;      /* device pixels, at a pixel centre */
-uniform float u_crosshair_gap;
 
 out vec4 frag_color;
 
-const int SOURCE_IMAGE = 1;
-const int SOURCE_PROB  = 2;
-const int SOURCE_LABEL = 4;
+/* The flags of slice-voxels.frag. */
+const uint FLAG_LESION  = 1u;
+const uint FLAG_FIXED   = 2u;
+const int  SHIFT_INSIDE = 4;
+const int  SHIFT_TRUTH  = 8;
+const int  SHIFT_FIXED  = 12;
 
-const int OVERLAY_FIXED      = 1;
-const int OVERLAY_CALIBRATED = 2;
-const int OVERLAY_TRUTH      = 4;
-const int OVERLAY_MISSED     = 8;
-const int OVERLAY_HEATMAP    = 16;
-const int OVERLAY_CROSSHAIR  = 32;
+#define OUTLINED (SHOW_TRUTH || (MASK_OUTLINE && HAS_PROB && (SHOW_FIXED || SHOW_CALIBRATED)))
 
+/* The four edges (+h, -h, +v, -v) from four bits of @flags. */
+bvec4
+edge_flags (uint flags,
+            int  shift)
+{
+  return notEqual (uvec4 (flags >> shift) & uvec4 (1u, 2u, 4u, 8u), uvec4 (0u));
+}
+
+/* Whether an edge is both near the fragment and one where a set changes. */
 bool
-inside (ivec3 index)
+on_edge (bvec4 near,
+         bvec4 changes)
 {
-  return all (greaterThanEqual (index, ivec3 (0))) && all (lessThan (index, u_dims));
+  return any (bvec4 (near.x && changes.x, near.y && changes.y, near.z && changes.z, near.w && changes.w));
 }
 
-float
-prob_at (ivec3 index)
-{
-  return (u_sources & SOURCE_PROB) != 0 ? texelFetch (u_prob, index, 0).r : 0.0;
-}
-
-/* The label is read only when an overlay needs it. */
-bool
-truth_at (ivec3 index)
-{
-  if ((u_sources & SOURCE_LABEL) == 0 || (u_overlays & (OVERLAY_TRUTH | OVERLAY_MISSED)) == 0)
-    return false;
-  return texelFetch (u_label, index, 0).r != 0u;
-}
-
-/* Membership in the three sets that can be outlined: x, the 0.5 mask;
- * y, the calibrated mask; z, the ground truth. */
-bvec3
-sets_of (float p,
-         bool  truth)
-{
-  bool has_prob = (u_sources & SOURCE_PROB) != 0;
-
-  return bvec3 (has_prob && p >= 0.5, has_prob && p >= u_cut, truth);
-}
-
-/* The @wanted memberships of a neighbour (the others read as false):
- * nothing is in any set outside the volume. */
-bvec3
-sets_at (ivec3 index,
-         bvec3 wanted)
-{
-  if (!inside (index))
-    return bvec3 (false);
-  return sets_of (wanted.x || wanted.y ? prob_at (index) : 0.0,
-                  wanted.z && truth_at (index));
-}
-
-bvec3
-either (bvec3 a,
-        bvec3 b)
-{
-  return bvec3 (a.x || b.x, a.y || b.y, a.z || b.z);
-}
-
-bvec3
-both (bvec3 a,
-      bvec3 b)
-{
-  return bvec3 (a.x && b.x, a.y && b.y, a.z && b.z);
-}
-
-/* Which of the @wanted sets have an edge within u_line pixels of the
- * fragment: an edge between the voxel and an in-plane neighbour that
- * disagree. A neighbour is read once for all the sets, only when the
- * fragment is near the edge it shares with it, and only the textures the
- * wanted sets need. */
-bvec3
-boundaries (ivec3 index,
-            vec3  frac,
-            bvec3 here,
-            bvec3 wanted)
-{
-  bvec3 edge = bvec3 (false);
-  float th = dot (frac, vec3 (u_axis_h));
-  float tv = dot (frac, vec3 (u_axis_v));
-
-  if (!any (wanted))
-    return edge;
-  if ((0.5 - th) * u_px_per_voxel.x < u_line)
-    edge = either (edge, notEqual (sets_at (index + u_axis_h, wanted), here));
-  if ((0.5 + th) * u_px_per_voxel.x < u_line)
-    edge = either (edge, notEqual (sets_at (index - u_axis_h, wanted), here));
-  if ((0.5 - tv) * u_px_per_voxel.y < u_line)
-    edge = either (edge, notEqual (sets_at (index + u_axis_v, wanted), here));
-  if ((0.5 + tv) * u_px_per_voxel.y < u_line)
-    edge = either (edge, notEqual (sets_at (index - u_axis_v, wanted), here));
-  return both (edge, wanted);
-}
-
+#if SHOW_HEATMAP
 /* Viridis at five stops, linearly between them. */
 vec3
 viridis (float t)
@@ -166,66 +100,81 @@ viridis (float t)
     return mix (c2, c3, s - 2.0);
   return mix (c3, c4, s - 3.0);
 }
+#endif
 
 vec3
-blend (vec3 below, vec4 color, float opacity)
+shade_voxel (ivec2 index,
+             vec2  frac)
 {
-  return mix (below, color.rgb, color.a * opacity);
-}
-
-vec3
-shade_voxel (ivec3 index,
-             vec3  frac)
-{
-  bool has_image = (u_sources & SOURCE_IMAGE) != 0;
-  bool has_prob = (u_sources & SOURCE_PROB) != 0;
-  float p = prob_at (index);
-  bvec3 here = sets_of (p, truth_at (index));
-  bool show_fixed = (u_overlays & OVERLAY_FIXED) != 0;
-  bool show_calibrated = (u_overlays & OVERLAY_CALIBRATED) != 0;
-  bvec3 outlined = bvec3 (u_outline && show_fixed, u_outline && show_calibrated,
-                          (u_overlays & OVERLAY_TRUTH) != 0);
-  bvec3 edges;
+  uvec4 a = texelFetch (u_voxels_a, index, 0);
+  float p = uintBitsToFloat (a.y);
+  uint flags = a.z;
+  bool in_calibrated = HAS_PROB != 0 && p >= u_cut;
   vec3 color;
 
   /* Without an image the probability map is the picture, 0 black, 1 white. */
-  if (has_image)
-    {
-      float value = texelFetch (u_image, index, 0).r;
+#if HAS_IMAGE
+  {
+    float value = uintBitsToFloat (a.x);
 
-      color = isnan (value) ? vec3 (0.0) : vec3 (clamp ((value - u_window.x) * u_window.y, 0.0, 1.0));
-    }
-  else
-    color = vec3 (clamp (p, 0.0, 1.0));
+    color = isnan (value) ? vec3 (0.0) : vec3 (clamp ((value - u_window.x) * u_window.y, 0.0, 1.0));
+  }
+#else
+  color = vec3 (clamp (p, 0.0, 1.0));
+#endif
 
-  if (has_prob && (u_overlays & OVERLAY_HEATMAP) != 0)
-    color = mix (color, viridis (p), u_opacity * smoothstep (0.0, 0.1, p));
+#if SHOW_HEATMAP && HAS_PROB
+  color = mix (color, viridis (p), u_opacity * smoothstep (0.0, 0.1, p));
+#endif
 
   /* The two masks are upper sets of the same map, so one holds the other:
    * where both hold, the smaller one's colour wins and the ring between
-   * them keeps the larger one's. */
-  if (!u_outline)
-    {
-      bool in_fixed = show_fixed && here.x;
-      bool in_calibrated = show_calibrated && here.y;
+   * them keeps the larger one's. A colour is blended in with its alpha
+   * times the opacity (a weight of 0 leaves the colour as it is). */
+#if !MASK_OUTLINE && HAS_PROB && (SHOW_FIXED || SHOW_CALIBRATED)
+  {
+    bool fill_fixed = SHOW_FIXED != 0 && (flags & FLAG_FIXED) != 0u;
+    bool fill_calibrated = SHOW_CALIBRATED != 0 && in_calibrated;
+    bool fixed_wins = fill_fixed && (!fill_calibrated || u_cut <= 0.5);
+    vec4 fill = fixed_wins ? u_color_fixed : u_color_calibrated;
 
-      if (in_fixed && (!in_calibrated || u_cut <= 0.5))
-        color = blend (color, u_color_fixed, u_opacity);
-      else if (in_calibrated)
-        color = blend (color, u_color_calibrated, u_opacity);
-    }
+    color = mix (color, fill.rgb, fixed_wins || fill_calibrated ? fill.a * u_opacity : 0.0);
+  }
+#endif
 
   /* Lesion voxels outside the calibrated mask: the false negatives at the cut. */
-  if ((u_overlays & OVERLAY_MISSED) != 0 && has_prob && here.z && !here.y)
-    color = blend (color, u_color_missed, u_opacity);
+#if SHOW_MISSED && HAS_PROB && HAS_LABEL
+  color = mix (color, u_color_missed.rgb,
+               (flags & FLAG_LESION) != 0u && !in_calibrated ? u_color_missed.a * u_opacity : 0.0);
+#endif
 
-  edges = boundaries (index, frac, here, outlined);
-  if (edges.y)
-    color = u_color_calibrated.rgb;
-  if (edges.x)
-    color = u_color_fixed.rgb;
-  if (edges.z)
-    color = u_color_truth.rgb;
+#if OUTLINED
+  {
+    /* The edges within u_line pixels of the fragment. */
+    bvec4 near = lessThan (vec4 (0.5 - frac.x, 0.5 + frac.x, 0.5 - frac.y, 0.5 + frac.y) * u_px_per_voxel.xxyy,
+                           vec4 (u_line));
+
+#if MASK_OUTLINE && HAS_PROB && SHOW_CALIBRATED
+    {
+      /* Outside the volume a neighbour is in no mask, whatever the cut. */
+      vec4 beyond = uintBitsToFloat (texelFetch (u_voxels_b, index, 0));
+      bvec4 calibrated_beyond = bvec4 (uvec4 (greaterThanEqual (beyond, vec4 (u_cut)))
+                                       & uvec4 (edge_flags (flags, SHIFT_INSIDE)));
+
+      if (on_edge (near, notEqual (calibrated_beyond, bvec4 (in_calibrated))))
+        color = u_color_calibrated.rgb;
+    }
+#endif
+#if MASK_OUTLINE && HAS_PROB && SHOW_FIXED
+    if (on_edge (near, edge_flags (flags, SHIFT_FIXED)))
+      color = u_color_fixed.rgb;
+#endif
+#if SHOW_TRUTH && HAS_LABEL
+    if (on_edge (near, edge_flags (flags, SHIFT_TRUTH)))
+      color = u_color_truth.rgb;
+#endif
+  }
+#endif
 
   return color;
 }
@@ -234,20 +183,15 @@ void
 main (void)
 {
   vec2 fragment = gl_FragCoord.xy;
-  vec3 position = u_origin + u_step_x * fragment.x + u_step_y * fragment.y;
-  ivec3 index = ivec3 (floor (position + 0.5));
-  vec3 color = u_background.rgb;
+  vec2 position = u_origin + u_step * fragment;
+  vec2 rounded = floor (position + 0.5);
+  ivec2 index = ivec2 (rounded);
+  /* Read inside the texture always; outside the plane the background wins. */
+  ivec2 inside = clamp (index, ivec2 (0), u_size - 1);
+  vec3 color = shade_voxel (inside, position - rounded);
 
-  if (inside (index))
-    color = shade_voxel (index, position - vec3 (index));
-
-  if ((u_overlays & OVERLAY_CROSSHAIR) != 0)
-    {
-      vec2 d = abs (fragment - u_crosshair);
-
-      if (max (d.x, d.y) >= u_crosshair_gap && min (d.x, d.y) < 0.5)
-        color = blend (color, u_color_crosshair, 1.0);
-    }
+  if (any (notEqual (index, inside)))
+    color = u_background.rgb;
 
   frag_color = vec4 (color, 1.0);
 }

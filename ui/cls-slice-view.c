@@ -8,6 +8,7 @@
 #include <float.h>
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include <epoxy/gl.h>
 #include <glib/gi18n.h>
@@ -55,20 +56,36 @@ cls_slice_plane_get_label (ClsSlicePlane plane)
 /* ClsSliceView
  * ------------ */
 
+/* Pass 1 (slice-voxels.frag): the plane at voxel resolution, into the
+ * voxel textures, only when the plane, the slice or the case changes (or
+ * when masks are first outlined: only then are the neighbours' probabilities
+ * read). Two programs: without the neighbours, with them. */
 enum {
-  U_IMAGE,
-  U_PROB,
-  U_LABEL,
-  U_DIMS,
+  V_IMAGE,
+  V_PROB,
+  V_LABEL,
+  V_DIMS,
+  V_CORNER,
+  V_AXIS_H,
+  V_AXIS_V,
+  V_LABEL_BITS,
+  V_SOURCES,
+  N_VOXEL_UNIFORMS
+};
+
+static const char * const voxel_uniform_names[N_VOXEL_UNIFORMS] = {
+  "u_image", "u_prob", "u_label", "u_dims", "u_corner", "u_axis_h", "u_axis_v", "u_label_bits",
+  "u_sources",
+};
+
+/* Pass 2 (slice.frag): every frame, from the voxel textures. */
+enum {
+  U_VOXELS_A,
+  U_VOXELS_B,
+  U_SIZE,
   U_ORIGIN,
-  U_STEP_X,
-  U_STEP_Y,
-  U_AXIS_H,
-  U_AXIS_V,
+  U_STEP,
   U_PX_PER_VOXEL,
-  U_SOURCES,
-  U_OVERLAYS,
-  U_OUTLINE,
   U_CUT,
   U_OPACITY,
   U_WINDOW,
@@ -77,20 +94,40 @@ enum {
   U_COLOR_CALIBRATED,
   U_COLOR_TRUTH,
   U_COLOR_MISSED,
-  U_COLOR_CROSSHAIR,
   U_BACKGROUND,
-  U_CROSSHAIR,
-  U_CROSSHAIR_GAP,
   N_UNIFORMS
 };
 
 static const char * const uniform_names[N_UNIFORMS] = {
-  "u_image", "u_prob", "u_label", "u_dims", "u_origin", "u_step_x", "u_step_y",
-  "u_axis_h", "u_axis_v", "u_px_per_voxel", "u_sources", "u_overlays", "u_outline",
-  "u_cut", "u_opacity", "u_window", "u_line", "u_color_fixed", "u_color_calibrated",
-  "u_color_truth", "u_color_missed", "u_color_crosshair", "u_background", "u_crosshair",
-  "u_crosshair_gap",
+  "u_voxels_a", "u_voxels_b", "u_size", "u_origin", "u_step", "u_px_per_voxel", "u_cut",
+  "u_opacity", "u_window", "u_line", "u_color_fixed", "u_color_calibrated", "u_color_truth",
+  "u_color_missed", "u_background",
 };
+
+/* The crosshair (slice-crosshair.frag), over pass 2. */
+static const char * const crosshair_uniform_names[] = { "u_color" };
+
+/* Pass 2 comes in variants: slice.frag compiled with only the code that a
+ * picture needs (software OpenGL runs both sides of every branch). A
+ * variant's key has a bit for each of its switches, in this order: the
+ * volumes there are (ClsSliceSource bits), the overlays drawn by pass 2
+ * (ClsOverlayFlags bits), outlined masks. */
+static const char * const variant_switches[] = {
+  "HAS_IMAGE", "HAS_PROB", "HAS_LABEL",
+  "SHOW_FIXED", "SHOW_CALIBRATED", "SHOW_TRUTH", "SHOW_MISSED", "SHOW_HEATMAP",
+  "MASK_OUTLINE",
+};
+
+#define VARIANT_OVERLAYS_SHIFT CLS_N_SLICE_SOURCES
+#define VARIANT_OVERLAYS       (CLS_OVERLAY_MASK_FIXED | CLS_OVERLAY_MASK_CALIBRATED | \
+                                CLS_OVERLAY_GROUND_TRUTH | CLS_OVERLAY_MISSED | CLS_OVERLAY_HEATMAP)
+#define VARIANT_OUTLINE        (1u << (G_N_ELEMENTS (variant_switches) - 1))
+
+typedef struct {
+  guint  key;
+  GLuint program;
+  GLint  uniforms[N_UNIFORMS];
+} Variant;
 
 /* Which uniform carries which colour. */
 static const int color_uniforms[CLS_N_OVERLAY_COLORS] = {
@@ -98,8 +135,13 @@ static const int color_uniforms[CLS_N_OVERLAY_COLORS] = {
   [CLS_OVERLAY_COLOR_MASK_CALIBRATED] = U_COLOR_CALIBRATED,
   [CLS_OVERLAY_COLOR_GROUND_TRUTH]    = U_COLOR_TRUTH,
   [CLS_OVERLAY_COLOR_MISSED]          = U_COLOR_MISSED,
-  [CLS_OVERLAY_COLOR_CROSSHAIR]       = U_COLOR_CROSSHAIR,
+  [CLS_OVERLAY_COLOR_CROSSHAIR]       = -1,   /* slice-crosshair.frag */
 };
+
+/* The two voxel textures (RGBA32UI: float32 bits, lesion bits): the
+ * voxel's image value and probability, its neighbours' probabilities, and
+ * whether it and its neighbours are lesion voxels. */
+#define N_VOXEL_TEXTURES 2
 
 /* The anatomical axes of each plane (0 = R, 1 = A, 2 = S): the one drawn
  * across, the one drawn up (towards A in the axial view, S in the others). */
@@ -120,6 +162,7 @@ typedef struct {
   double width, height;            /* device pixels */
   double px_per_mm;
   double center_h, center_v;       /* voxel coordinates at the centre */
+  gint64 size_h, size_v;           /* voxels across, up */
   double pan_h, pan_v;             /* mm, right and up */
 } Layout;
 
@@ -135,9 +178,24 @@ struct _ClsSliceView
   double           pan[2];          /* mm, screen right and up */
   char            *message;
 
-  GLuint           program;
+  GLuint           voxel_programs[2];
+  GLint            voxel_uniforms[2][N_VOXEL_UNIFORMS];
+  GArray          *variants;        /* of Variant, made as the style asks */
+  GLuint           crosshair_program;
+  GLint            crosshair_color;
   GLuint           vao;
-  GLint            uniforms[N_UNIFORMS];
+
+  /* Pass 1's target, and what it holds: the plane through voxel
+   * voxels_slice along voxels_axes[2], with its neighbours' probabilities
+   * or not (valid while voxels_valid). */
+  GLuint           voxel_framebuffer;
+  GLuint           voxel_textures[N_VOXEL_TEXTURES];
+  int              voxels_size[2];
+  gboolean         voxels_valid;
+  gboolean         voxels_neighbours;
+  int              voxels_axes[3];
+  gint64           voxels_slice;
+  guint            n_voxel_passes;
 
   double           pointer[2];      /* last pointer position, widget coordinates */
   double           drag_pan[2];
@@ -210,8 +268,10 @@ compute_layout (ClsSliceView *self,
   for (int i = 0; i < 3; i++)
     extent = MAX (extent, (double) dims[i] * spacing[i]);
   layout->px_per_mm = self->zoom * MIN (width, height) / extent;
-  layout->center_h = (double) (dims[layout->axis_h] - 1) / 2.0;
-  layout->center_v = (double) (dims[layout->axis_v] - 1) / 2.0;
+  layout->size_h = dims[layout->axis_h];
+  layout->size_v = dims[layout->axis_v];
+  layout->center_h = (double) (layout->size_h - 1) / 2.0;
+  layout->center_v = (double) (layout->size_v - 1) / 2.0;
   layout->pan_h = self->pan[0];
   layout->pan_v = self->pan[1];
   return TRUE;
@@ -299,6 +359,7 @@ static GLuint
 compile_shader (GLenum        kind,
                 const char   *name,
                 gboolean      use_es,
+                const char   *defines,
                 GError      **error)
 {
   static const char gl_header[] = "#version 330 core\n";
@@ -307,11 +368,12 @@ compile_shader (GLenum        kind,
     "precision highp float;\n"
     "precision highp int;\n"
     "precision highp sampler3D;\n"
-    "precision highp usampler3D;\n";
+    "precision highp usampler3D;\n"
+    "precision highp usampler2D;\n";
   g_autofree char *path = g_strconcat (RESOURCE_PATH, name, NULL);
   g_autoptr(GBytes) source = NULL;
-  const char *sources[2];
-  GLint lengths[2];
+  const char *sources[3];
+  GLint lengths[3];
   GLuint shader;
   GLint status = GL_FALSE;
   gsize size;
@@ -322,11 +384,13 @@ compile_shader (GLenum        kind,
 
   sources[0] = use_es ? es_header : gl_header;
   lengths[0] = (GLint) strlen (sources[0]);
-  sources[1] = g_bytes_get_data (source, &size);
-  lengths[1] = (GLint) size;
+  sources[1] = defines;
+  lengths[1] = (GLint) strlen (defines);
+  sources[2] = g_bytes_get_data (source, &size);
+  lengths[2] = (GLint) size;
 
   shader = glCreateShader (kind);
-  glShaderSource (shader, 2, sources, lengths);
+  glShaderSource (shader, 3, sources, lengths);
   glCompileShader (shader);
   glGetShaderiv (shader, GL_COMPILE_STATUS, &status);
   if (status != GL_TRUE)
@@ -346,23 +410,28 @@ compile_shader (GLenum        kind,
   return shader;
 }
 
-static gboolean
-build_program (ClsSliceView  *self,
-               GError       **error)
+/* slice.vert with @fragment_name (after @defines), linked; its uniforms'
+ * locations. */
+static GLuint
+link_program (gboolean             use_es,
+              const char          *fragment_name,
+              const char          *defines,
+              const char * const  *names,
+              int                  n_names,
+              GLint               *locations,
+              GError             **error)
 {
-  GdkGLContext *context = gtk_gl_area_get_context (GTK_GL_AREA (self));
-  gboolean use_es = gdk_gl_context_get_use_es (context);
   GLuint vertex, fragment, program;
   GLint status = GL_FALSE;
 
-  vertex = compile_shader (GL_VERTEX_SHADER, "slice.vert", use_es, error);
+  vertex = compile_shader (GL_VERTEX_SHADER, "slice.vert", use_es, "", error);
   if (vertex == 0)
-    return FALSE;
-  fragment = compile_shader (GL_FRAGMENT_SHADER, "slice.frag", use_es, error);
+    return 0;
+  fragment = compile_shader (GL_FRAGMENT_SHADER, fragment_name, use_es, defines, error);
   if (fragment == 0)
     {
       glDeleteShader (vertex);
-      return FALSE;
+      return 0;
     }
 
   program = glCreateProgram ();
@@ -384,22 +453,139 @@ build_program (ClsSliceView  *self,
       log = g_malloc0 (MAX (log_length, 1));
       glGetProgramInfoLog (program, log_length, NULL, log);
       g_set_error (error, GDK_GL_ERROR, GDK_GL_ERROR_LINK_FAILED,
-                   _("Could not link the slice shaders: %s"), log);
+                   _("Could not link the slice shaders (%s): %s"), fragment_name, log);
       glDeleteProgram (program);
-      return FALSE;
+      return 0;
     }
 
-  for (int u = 0; u < N_UNIFORMS; u++)
-    self->uniforms[u] = glGetUniformLocation (program, uniform_names[u]);
+  for (int u = 0; u < n_names; u++)
+    locations[u] = glGetUniformLocation (program, names[u]);
+  return program;
+}
 
-  glUseProgram (program);
-  glUniform1i (self->uniforms[U_IMAGE], CLS_SLICE_SOURCE_IMAGE);
-  glUniform1i (self->uniforms[U_PROB], CLS_SLICE_SOURCE_PROB);
-  glUniform1i (self->uniforms[U_LABEL], CLS_SLICE_SOURCE_LABEL);
+/* The variant of pass 2 that draws what the style asks for the volumes. */
+static guint
+variant_key (ClsSliceView *self)
+{
+  guint key = self->volumes != NULL ? cls_slice_volumes_get_sources (self->volumes) : 0;
+
+  key |= (guint) (cls_slice_style_get_overlays (self->style) & VARIANT_OVERLAYS) << VARIANT_OVERLAYS_SHIFT;
+  if (cls_slice_style_get_mask_style (self->style) == CLS_MASK_STYLE_OUTLINE)
+    key |= VARIANT_OUTLINE;
+  return key;
+}
+
+/* The program of the variant @key, linked the first time it is asked for. */
+static const Variant *
+ensure_variant (ClsSliceView  *self,
+                guint          key,
+                GError       **error)
+{
+  GdkGLContext *context = gtk_gl_area_get_context (GTK_GL_AREA (self));
+  g_autoptr(GString) defines = g_string_new (NULL);
+  Variant variant = { key, 0, { 0 } };
+
+  for (guint v = 0; v < self->variants->len; v++)
+    if (g_array_index (self->variants, Variant, v).key == key)
+      return &g_array_index (self->variants, Variant, v);
+
+  for (guint b = 0; b < G_N_ELEMENTS (variant_switches); b++)
+    g_string_append_printf (defines, "#define %s %d\n", variant_switches[b], (key >> b) & 1);
+  variant.program = link_program (gdk_gl_context_get_use_es (context), "slice.frag", defines->str,
+                                  uniform_names, N_UNIFORMS, variant.uniforms, error);
+  if (variant.program == 0)
+    return NULL;
+
+  glUseProgram (variant.program);
+  glUniform1i (variant.uniforms[U_VOXELS_A], 0);
+  glUniform1i (variant.uniforms[U_VOXELS_B], 1);
+  glUseProgram (0);
+  g_debug ("%s view: pass 2 variant 0x%x linked", cls_slice_plane_get_label (self->plane), key);
+
+  g_array_append_val (self->variants, variant);
+  return &g_array_index (self->variants, Variant, self->variants->len - 1);
+}
+
+/* The programs of pass 1, one variant of pass 2 (all volumes, every
+ * overlay, outlined: the largest, so that the shaders are known to build),
+ * the crosshair's program, the framebuffer of pass 1 and its two textures
+ * (their storage comes with the first plane), a vertex array. */
+static gboolean
+make_gl_resources (ClsSliceView  *self,
+                   GError       **error)
+{
+  GdkGLContext *context = gtk_gl_area_get_context (GTK_GL_AREA (self));
+  gboolean use_es = gdk_gl_context_get_use_es (context);
+
+  for (int n = 0; n < 2; n++)
+    {
+      const GLint *uniforms = self->voxel_uniforms[n];
+
+      self->voxel_programs[n] = link_program (use_es, "slice-voxels.frag",
+                                              n ? "#define NEIGHBOURS 1\n" : "#define NEIGHBOURS 0\n",
+                                              voxel_uniform_names, N_VOXEL_UNIFORMS,
+                                              self->voxel_uniforms[n], error);
+      if (self->voxel_programs[n] == 0)
+        return FALSE;
+      glUseProgram (self->voxel_programs[n]);
+      glUniform1i (uniforms[V_IMAGE], CLS_SLICE_SOURCE_IMAGE);
+      glUniform1i (uniforms[V_PROB], CLS_SLICE_SOURCE_PROB);
+      glUniform1i (uniforms[V_LABEL], CLS_SLICE_SOURCE_LABEL);
+    }
   glUseProgram (0);
 
-  self->program = program;
-  return TRUE;
+  if (ensure_variant (self, (1u << G_N_ELEMENTS (variant_switches)) - 1, error) == NULL)
+    return FALSE;
+
+  self->crosshair_program = link_program (use_es, "slice-crosshair.frag", "", crosshair_uniform_names,
+                                          1, &self->crosshair_color, error);
+  if (self->crosshair_program == 0)
+    return FALSE;
+
+  glGenVertexArrays (1, &self->vao);
+  glGenFramebuffers (1, &self->voxel_framebuffer);
+  glGenTextures (N_VOXEL_TEXTURES, self->voxel_textures);
+  for (int t = 0; t < N_VOXEL_TEXTURES; t++)
+    {
+      glBindTexture (GL_TEXTURE_2D, self->voxel_textures[t]);
+      cls_slice_texture_texels_only (GL_TEXTURE_2D);
+    }
+  glBindTexture (GL_TEXTURE_2D, 0);
+  self->voxels_size[0] = self->voxels_size[1] = 0;
+  self->voxels_valid = FALSE;
+
+  return cls_slice_check_gl (_("the slice view"), error);
+}
+
+static void
+free_gl_resources (ClsSliceView *self)
+{
+  for (guint v = 0; v < self->variants->len; v++)
+    glDeleteProgram (g_array_index (self->variants, Variant, v).program);
+  if (self->voxel_framebuffer != 0)
+    glDeleteFramebuffers (1, &self->voxel_framebuffer);
+  if (self->voxel_textures[0] != 0)
+    glDeleteTextures (N_VOXEL_TEXTURES, self->voxel_textures);
+  if (self->vao != 0)
+    glDeleteVertexArrays (1, &self->vao);
+  for (int n = 0; n < 2; n++)
+    if (self->voxel_programs[n] != 0)
+      glDeleteProgram (self->voxel_programs[n]);
+  if (self->crosshair_program != 0)
+    glDeleteProgram (self->crosshair_program);
+}
+
+static void
+forget_gl_resources (ClsSliceView *self)
+{
+  self->voxel_framebuffer = 0;
+  memset (self->voxel_textures, 0, sizeof self->voxel_textures);
+  self->vao = 0;
+  g_array_set_size (self->variants, 0);
+  memset (self->voxel_programs, 0, sizeof self->voxel_programs);
+  self->crosshair_program = 0;
+  self->voxels_size[0] = self->voxels_size[1] = 0;
+  self->voxels_valid = FALSE;
 }
 
 /* GL 3.3 core where there is one, else GLES 3.0: the shaders need 3D
@@ -463,13 +649,13 @@ cls_slice_view_realize (GtkWidget *widget)
              gdk_gl_context_get_use_es (context) ? " ES" : "", major, minor);
   }
 
-  if (!build_program (self, &error))
+  if (!make_gl_resources (self, &error))
     {
+      free_gl_resources (self);
+      forget_gl_resources (self);
       set_message (self, error->message);
       gtk_gl_area_set_error (area, error);
-      return;
     }
-  glGenVertexArrays (1, &self->vao);
 }
 
 static void
@@ -480,34 +666,10 @@ cls_slice_view_unrealize (GtkWidget *widget)
 
   gtk_gl_area_make_current (area);
   if (gtk_gl_area_get_error (area) == NULL)
-    {
-      if (self->vao != 0)
-        glDeleteVertexArrays (1, &self->vao);
-      if (self->program != 0)
-        glDeleteProgram (self->program);
-    }
-  self->vao = 0;
-  self->program = 0;
+    free_gl_resources (self);
+  forget_gl_resources (self);
 
   GTK_WIDGET_CLASS (cls_slice_view_parent_class)->unrealize (widget);
-}
-
-static void
-uniform_color (GLint          location,
-               const GdkRGBA *color)
-{
-  glUniform4f (location, color->red, color->green, color->blue, color->alpha);
-}
-
-static void
-uniform_axis (GLint location,
-              int   axis,
-              double value)
-{
-  float v[3] = { 0, 0, 0 };
-
-  v[axis] = (float) value;
-  glUniform3fv (location, 1, v);
 }
 
 /* The nearest float: exact for a float32 map's cut (see
@@ -523,69 +685,247 @@ cut_to_float (double cut)
   return (float) cut;
 }
 
-static void
-set_uniforms (ClsSliceView *self,
-              const Layout *l,
-              int           scale)
+/* Makes room in the voxel textures for a plane of @width x @height voxels. */
+static gboolean
+size_voxel_textures (ClsSliceView  *self,
+                     int            width,
+                     int            height,
+                     GError       **error)
 {
-  ClsSliceVolumes *volumes = self->volumes;
-  ClsSliceStyle *style = self->style;
-  double origin[3];
-  float origin_f[3];
+  static const GLenum attachments[N_VOXEL_TEXTURES] = { GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1 };
+  GLint max_size = 0;
+  GLenum status;
+
+  if (self->voxels_size[0] == width && self->voxels_size[1] == height)
+    return TRUE;
+
+  glGetIntegerv (GL_MAX_TEXTURE_SIZE, &max_size);
+  if (width > max_size || height > max_size)
+    {
+      g_set_error (error, GDK_GL_ERROR, GDK_GL_ERROR_NOT_AVAILABLE,
+                   _("The slice (%d × %d voxels) is larger than this GPU’s textures (%d per side)"),
+                   width, height, (int) max_size);
+      return FALSE;
+    }
+
+  self->voxels_size[0] = self->voxels_size[1] = 0;
+  glBindFramebuffer (GL_FRAMEBUFFER, self->voxel_framebuffer);
+  for (int t = 0; t < N_VOXEL_TEXTURES; t++)
+    {
+      glBindTexture (GL_TEXTURE_2D, self->voxel_textures[t]);
+      glTexImage2D (GL_TEXTURE_2D, 0, GL_RGBA32UI, width, height, 0, GL_RGBA_INTEGER,
+                    GL_UNSIGNED_INT, NULL);
+      glFramebufferTexture2D (GL_FRAMEBUFFER, attachments[t], GL_TEXTURE_2D,
+                              self->voxel_textures[t], 0);
+    }
+  glBindTexture (GL_TEXTURE_2D, 0);
+  glDrawBuffers (N_VOXEL_TEXTURES, attachments);
+  if (!cls_slice_check_gl (_("the slice textures"), error))
+    return FALSE;
+
+  status = glCheckFramebufferStatus (GL_FRAMEBUFFER);
+  if (status != GL_FRAMEBUFFER_COMPLETE)
+    {
+      g_set_error (error, GDK_GL_ERROR, GDK_GL_ERROR_NOT_AVAILABLE,
+                   _("Could not draw into the slice textures (framebuffer status 0x%x)"), status);
+      return FALSE;
+    }
+  self->voxels_size[0] = width;
+  self->voxels_size[1] = height;
+  return TRUE;
+}
+
+static void
+bind_textures (GLenum        target,
+               const GLuint *textures,
+               int           n)
+{
+  for (int t = n - 1; t >= 0; t--)
+    {
+      glActiveTexture (GL_TEXTURE0 + t);
+      glBindTexture (target, textures != NULL ? textures[t] : 0);
+    }
+}
+
+/* Whether the variant @key of pass 2 reads the neighbours' probabilities. */
+static gboolean
+variant_needs_neighbours (guint key)
+{
+  guint masks = (CLS_OVERLAY_MASK_FIXED | CLS_OVERLAY_MASK_CALIBRATED) << VARIANT_OVERLAYS_SHIFT;
+
+  return (key & VARIANT_OUTLINE) != 0 && (key & masks) != 0 && (key & (1u << CLS_SLICE_SOURCE_PROB)) != 0;
+}
+
+/* Pass 1, when the plane shown is not the one in the voxel textures (or
+ * lacks the @neighbours' probabilities): the plane through the cursor at
+ * voxel resolution, from the 3D textures. Leaves the voxel framebuffer
+ * bound. */
+static gboolean
+update_voxels (ClsSliceView  *self,
+               const Layout  *l,
+               gboolean       neighbours,
+               GError       **error)
+{
+  const GLint *uniforms = self->voxel_uniforms[neighbours];
+  GLuint volume_textures[CLS_N_SLICE_SOURCES];
+  int corner[3] = { 0, 0, 0 };
   int axis_h[3] = { 0, 0, 0 };
   int axis_v[3] = { 0, 0, 0 };
-  double window_width, window_level;
-  double cross_x, cross_y;
-  int sources;
   gint64 dims[3];
-  GdkRGBA color;
 
-  /* voxel = origin + step_x * X + step_y * Y at device pixel (X, Y) */
-  origin[l->axis_n] = (double) self->cursor[l->axis_n];
-  layout_to_voxel (l, 0, 0, &origin[l->axis_h], &origin[l->axis_v]);
-  for (int i = 0; i < 3; i++)
-    origin_f[i] = (float) origin[i];
+  if (self->voxels_valid && self->voxels_slice == self->cursor[l->axis_n] &&
+      self->voxels_axes[0] == l->axis_h && self->voxels_axes[1] == l->axis_v &&
+      self->voxels_axes[2] == l->axis_n && (self->voxels_neighbours || !neighbours))
+    return TRUE;
+
+  self->voxels_valid = FALSE;
+  cls_slice_volumes_get_dims (self->volumes, dims);
+  if (!size_voxel_textures (self, (int) dims[l->axis_h], (int) dims[l->axis_v], error))
+    return FALSE;
+
+  corner[l->axis_n] = (int) self->cursor[l->axis_n];
   axis_h[l->axis_h] = 1;
   axis_v[l->axis_v] = 1;
+  for (int t = 0; t < CLS_N_SLICE_SOURCES; t++)
+    volume_textures[t] = cls_slice_volumes_get_texture (self->volumes, t);
 
-  sources = (int) cls_slice_volumes_get_sources (volumes);
-  cls_slice_volumes_get_dims (volumes, dims);
+  glBindFramebuffer (GL_FRAMEBUFFER, self->voxel_framebuffer);
+  glViewport (0, 0, self->voxels_size[0], self->voxels_size[1]);
+  glUseProgram (self->voxel_programs[neighbours]);
+  glUniform3i (uniforms[V_DIMS], (GLint) dims[0], (GLint) dims[1], (GLint) dims[2]);
+  glUniform3iv (uniforms[V_CORNER], 1, corner);
+  glUniform3iv (uniforms[V_AXIS_H], 1, axis_h);
+  glUniform3iv (uniforms[V_AXIS_V], 1, axis_v);
+  /* The label texture's bits: 1 + 2a for the neighbour at +a along voxel axis a, 2 + 2a at -a. */
+  glUniform4i (uniforms[V_LABEL_BITS], 1 + 2 * l->axis_h, 2 + 2 * l->axis_h,
+               1 + 2 * l->axis_v, 2 + 2 * l->axis_v);
+  glUniform1i (uniforms[V_SOURCES], (GLint) cls_slice_volumes_get_sources (self->volumes));
+  bind_textures (GL_TEXTURE_3D, volume_textures, CLS_N_SLICE_SOURCES);
+  glDrawArrays (GL_TRIANGLES, 0, 3);
+  bind_textures (GL_TEXTURE_3D, NULL, CLS_N_SLICE_SOURCES);
+  if (!cls_slice_check_gl (_("the slice textures"), error))
+    return FALSE;
 
+  self->voxels_valid = TRUE;
+  self->voxels_neighbours = neighbours;
+  self->voxels_axes[0] = l->axis_h;
+  self->voxels_axes[1] = l->axis_v;
+  self->voxels_axes[2] = l->axis_n;
+  self->voxels_slice = self->cursor[l->axis_n];
+  self->n_voxel_passes++;
+  return TRUE;
+}
+
+/* Pass 2's uniforms: where the plane is on screen, and the style. */
+static void
+set_uniforms (ClsSliceView  *self,
+              const Variant *variant,
+              const Layout  *l,
+              int            scale)
+{
+  const GLint *uniforms = variant->uniforms;
+  ClsSliceStyle *style = self->style;
+  double origin_h, origin_v;
+  double window_width, window_level;
+  GdkRGBA color;
+
+  /* voxel (h, v) = origin + step * (X, Y) at device pixel (X, Y) */
+  layout_to_voxel (l, 0, 0, &origin_h, &origin_v);
   cls_slice_style_get_window (style, &window_width, &window_level);
+
+  glUniform2i (uniforms[U_SIZE], self->voxels_size[0], self->voxels_size[1]);
+  glUniform2f (uniforms[U_ORIGIN], (float) origin_h, (float) origin_v);
+  glUniform2f (uniforms[U_STEP], (float) (l->dir_h / (l->px_per_mm * l->spacing_h)),
+               (float) (l->dir_v / (l->px_per_mm * l->spacing_v)));
+  glUniform2f (uniforms[U_PX_PER_VOXEL], (float) (l->px_per_mm * l->spacing_h),
+               (float) (l->px_per_mm * l->spacing_v));
+  glUniform1f (uniforms[U_CUT], cut_to_float (cls_slice_style_get_cut (style)));
+  glUniform1f (uniforms[U_OPACITY], (float) cls_slice_style_get_opacity (style));
+  glUniform2f (uniforms[U_WINDOW], (float) (window_level - window_width / 2),
+               (float) (1.0 / window_width));
+  glUniform1f (uniforms[U_LINE], (float) (LINE_HALF_WIDTH_PX * scale));
+  for (int c = 0; c < CLS_N_OVERLAY_COLORS; c++)
+    if (color_uniforms[c] >= 0)
+      {
+        cls_slice_style_get_color (style, c, &color);
+        glUniform4f (uniforms[color_uniforms[c]], color.red, color.green, color.blue, color.alpha);
+      }
+  glUniform4f (uniforms[U_BACKGROUND], 0, 0, 0, 1);
+}
+
+/* The device pixels (x, y, width, height) where pass 2 may draw: those
+ * of the plane, a pixel more on each side (the shader decides the edge),
+ * within the viewport. */
+static gboolean
+plane_scissor (const Layout *l,
+               int           rect[4])
+{
+  double x[2], y[2];
+
+  layout_from_voxel (l, -0.5, -0.5, &x[0], &y[0]);
+  layout_from_voxel (l, (double) l->size_h - 0.5, (double) l->size_v - 0.5, &x[1], &y[1]);
+  rect[0] = (int) CLAMP (floor (MIN (x[0], x[1])) - 1, 0, l->width);
+  rect[1] = (int) CLAMP (floor (MIN (y[0], y[1])) - 1, 0, l->height);
+  rect[2] = (int) CLAMP (ceil (MAX (x[0], x[1])) + 1, 0, l->width) - rect[0];
+  rect[3] = (int) CLAMP (ceil (MAX (y[0], y[1])) + 1, 0, l->height) - rect[1];
+  return rect[2] > 0 && rect[3] > 0;
+}
+
+/* The crosshair over pass 2: the pixel column and row through the cursor,
+ * but for a gap around it, blended in with the colour's alpha (the
+ * framebuffer's alpha kept). Scissor rectangles: only their pixels run. */
+static void
+draw_crosshair (ClsSliceView *self,
+                const Layout *l,
+                int           scale)
+{
+  int gap = (int) (CROSSHAIR_GAP_PX * scale);
+  int width = (int) l->width, height = (int) l->height;
+  double cross_x, cross_y;
+  int x, y;
+  GdkRGBA color;
+
   layout_from_voxel (l, (double) self->cursor[l->axis_h], (double) self->cursor[l->axis_v],
                      &cross_x, &cross_y);
+  if (!(fabs (cross_x) < G_MAXINT / 2 && fabs (cross_y) < G_MAXINT / 2))
+    return;
+  x = (int) floor (cross_x);
+  y = (int) floor (cross_y);
 
-  glUniform3i (self->uniforms[U_DIMS], (GLint) dims[0], (GLint) dims[1], (GLint) dims[2]);
-  glUniform3fv (self->uniforms[U_ORIGIN], 1, origin_f);
-  uniform_axis (self->uniforms[U_STEP_X], l->axis_h, l->dir_h / (l->px_per_mm * l->spacing_h));
-  uniform_axis (self->uniforms[U_STEP_Y], l->axis_v, l->dir_v / (l->px_per_mm * l->spacing_v));
-  glUniform3iv (self->uniforms[U_AXIS_H], 1, axis_h);
-  glUniform3iv (self->uniforms[U_AXIS_V], 1, axis_v);
-  glUniform2f (self->uniforms[U_PX_PER_VOXEL], (float) (l->px_per_mm * l->spacing_h),
-               (float) (l->px_per_mm * l->spacing_v));
-  glUniform1i (self->uniforms[U_SOURCES], sources);
-  glUniform1i (self->uniforms[U_OVERLAYS], (GLint) cls_slice_style_get_overlays (style));
-  glUniform1i (self->uniforms[U_OUTLINE],
-               cls_slice_style_get_mask_style (style) == CLS_MASK_STYLE_OUTLINE);
-  glUniform1f (self->uniforms[U_CUT], cut_to_float (cls_slice_style_get_cut (style)));
-  glUniform1f (self->uniforms[U_OPACITY], (float) cls_slice_style_get_opacity (style));
-  glUniform2f (self->uniforms[U_WINDOW], (float) (window_level - window_width / 2),
-               (float) (1.0 / window_width));
-  glUniform1f (self->uniforms[U_LINE], (float) (LINE_HALF_WIDTH_PX * scale));
-  for (int c = 0; c < CLS_N_OVERLAY_COLORS; c++)
-    {
-      cls_slice_style_get_color (style, c, &color);
-      uniform_color (self->uniforms[color_uniforms[c]], &color);
-    }
-  glUniform4f (self->uniforms[U_BACKGROUND], 0, 0, 0, 1);
-  glUniform2f (self->uniforms[U_CROSSHAIR], (float) (floor (cross_x) + 0.5),
-               (float) (floor (cross_y) + 0.5));
-  glUniform1f (self->uniforms[U_CROSSHAIR_GAP], (float) (CROSSHAIR_GAP_PX * scale));
+  {
+    const int lines[4][4] = {
+      { x, 0, 1, y - gap + 1 },               /* below */
+      { x, y + gap, 1, height - y - gap },    /* above */
+      { 0, y, x - gap + 1, 1 },               /* left */
+      { x + gap, y, width - x - gap, 1 },     /* right */
+    };
+
+    cls_slice_style_get_color (self->style, CLS_OVERLAY_COLOR_CROSSHAIR, &color);
+    glUseProgram (self->crosshair_program);
+    glUniform4f (self->crosshair_color, color.red, color.green, color.blue, color.alpha);
+    glEnable (GL_BLEND);
+    glBlendFuncSeparate (GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
+    glEnable (GL_SCISSOR_TEST);
+    for (int i = 0; i < 4; i++)
+      {
+        int x0 = MAX (lines[i][0], 0), y0 = MAX (lines[i][1], 0);
+        int x1 = MIN (lines[i][0] + lines[i][2], width), y1 = MIN (lines[i][1] + lines[i][3], height);
+
+        if (x1 <= x0 || y1 <= y0)
+          continue;
+        glScissor (x0, y0, x1 - x0, y1 - y0);
+        glDrawArrays (GL_TRIANGLES, 0, 3);
+      }
+    glDisable (GL_SCISSOR_TEST);
+    glDisable (GL_BLEND);
+  }
 }
 
 /* Draws into @framebuffer (never assumed to be 0) of @width x @height
- * device pixels, @scale device pixels per widget unit. A new cut, colour
- * or cursor only changes uniforms here. */
+ * device pixels, @scale device pixels per widget unit. Pass 1 runs only
+ * for a new plane, slice or case (and when masks are first outlined); a
+ * new cut, colour, window, convention, zoom, pan or cursor within the plane
+ * only changes pass 2's uniforms (or its variant). */
 static void
 draw (ClsSliceView *self,
       GLuint        framebuffer,
@@ -595,44 +935,46 @@ draw (ClsSliceView *self,
 {
   GdkGLContext *context = gtk_gl_area_get_context (GTK_GL_AREA (self));
   g_autoptr(GError) error = NULL;
-  gboolean ready = FALSE;
+  const Variant *variant = NULL;
+  int rect[4];
   Layout l;
 
-  if (self->program != 0 && self->volumes != NULL)
+  glDisable (GL_BLEND);
+  glDisable (GL_DEPTH_TEST);
+  glDisable (GL_SCISSOR_TEST);
+  glBindVertexArray (self->vao);
+
+  if (self->voxel_programs[0] != 0 && compute_layout (self, width, height, &l))
     {
-      ready = cls_slice_volumes_ensure_textures (self->volumes, context, &error);
-      set_message_later (self, ready ? NULL : error->message);
+      guint key = variant_key (self);
+
+      if (cls_slice_volumes_ensure_textures (self->volumes, context, &error) &&
+          update_voxels (self, &l, variant_needs_neighbours (key), &error))
+        variant = ensure_variant (self, key, &error);
+      set_message_later (self, variant != NULL ? NULL : error->message);
     }
 
   glBindFramebuffer (GL_FRAMEBUFFER, framebuffer);
   glViewport (0, 0, width, height);
-  glDisable (GL_BLEND);
-  glDisable (GL_DEPTH_TEST);
-  glDisable (GL_SCISSOR_TEST);
   glClearColor (0, 0, 0, 1);
   glClear (GL_COLOR_BUFFER_BIT);
 
-  if (!ready || !compute_layout (self, width, height, &l))
-    return;
-
-  glUseProgram (self->program);
-  set_uniforms (self, &l, scale);
-  for (int t = 0; t < CLS_N_SLICE_SOURCES; t++)
+  if (variant != NULL && plane_scissor (&l, rect))
     {
-      glActiveTexture (GL_TEXTURE0 + t);
-      glBindTexture (GL_TEXTURE_3D, cls_slice_volumes_get_texture (self->volumes, t));
+      glUseProgram (variant->program);
+      set_uniforms (self, variant, &l, scale);
+      bind_textures (GL_TEXTURE_2D, self->voxel_textures, N_VOXEL_TEXTURES);
+      glEnable (GL_SCISSOR_TEST);
+      glScissor (rect[0], rect[1], rect[2], rect[3]);
+      glDrawArrays (GL_TRIANGLES, 0, 3);
+      glDisable (GL_SCISSOR_TEST);
+      bind_textures (GL_TEXTURE_2D, NULL, N_VOXEL_TEXTURES);
     }
+  if (variant != NULL && (cls_slice_style_get_overlays (self->style) & CLS_OVERLAY_CROSSHAIR) != 0)
+    draw_crosshair (self, &l, scale);
 
-  glBindVertexArray (self->vao);
-  glDrawArrays (GL_TRIANGLES, 0, 3);
-  glBindVertexArray (0);
-
-  for (int t = CLS_N_SLICE_SOURCES - 1; t >= 0; t--)
-    {
-      glActiveTexture (GL_TEXTURE0 + t);
-      glBindTexture (GL_TEXTURE_3D, 0);
-    }
   glUseProgram (0);
+  glBindVertexArray (0);
 }
 
 static gboolean
@@ -951,6 +1293,7 @@ cls_slice_view_finalize (GObject *object)
   ClsSliceView *self = CLS_SLICE_VIEW (object);
 
   g_free (self->message);
+  g_array_unref (self->variants);
 
   G_OBJECT_CLASS (cls_slice_view_parent_class)->finalize (object);
 }
@@ -1091,6 +1434,7 @@ cls_slice_view_init (ClsSliceView *self)
   GtkEventController *controller;
 
   self->zoom = 1.0;
+  self->variants = g_array_new (FALSE, TRUE, sizeof (Variant));
   self->style = cls_slice_style_new ();
   g_signal_connect (self->style, "changed", G_CALLBACK (style_changed_cb), self);
 
@@ -1212,6 +1556,7 @@ cls_slice_view_set_volumes (ClsSliceView    *self,
     cls_slice_volumes_ref (volumes);
   g_clear_pointer (&self->volumes, cls_slice_volumes_unref);
   self->volumes = volumes;
+  self->voxels_valid = FALSE;
 
   if (volumes != NULL)
     {
@@ -1309,6 +1654,23 @@ cls_slice_view_reset_view (ClsSliceView *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
     }
   queue_render (self);
+}
+
+/**
+ * cls_slice_view_get_n_voxel_passes:
+ * @self: a #ClsSliceView
+ *
+ * How many times the view has sampled its plane from the volumes' 3D
+ * textures (its first drawing pass, run for a new plane, slice or case);
+ * every other change only sets the second pass's uniforms. For tests.
+ *
+ * Returns: the count since the view was made
+ */
+guint
+cls_slice_view_get_n_voxel_passes (ClsSliceView *self)
+{
+  g_return_val_if_fail (CLS_IS_SLICE_VIEW (self), 0);
+  return self->n_voxel_passes;
 }
 
 /**
@@ -1439,16 +1801,25 @@ cls_slice_view_widget_to_voxel (ClsSliceView *self,
   return TRUE;
 }
 
+static double
+process_cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec * 1e-6;
+}
+
 /* Draws the view as it is on screen (its size times the scale factor)
  * into a framebuffer of its own, then waits for OpenGL to finish. With
- * @pixels, reads the picture back (GL rows, bottom up, RGBA); with @ms,
+ * @pixels, reads the picture back (GL rows, bottom up, RGBA); with @time,
  * says how long the drawing took, glFinish included. */
 static gboolean
 draw_offscreen (ClsSliceView  *self,
                 guint8       **pixels,
                 int           *out_width,
                 int           *out_height,
-                double        *ms,
+                ClsDrawTime   *time,
                 GError       **error)
 {
   GtkGLArea *area = GTK_GL_AREA (self);
@@ -1457,6 +1828,7 @@ draw_offscreen (ClsSliceView  *self,
   GLuint framebuffer = 0, renderbuffer = 0;
   GLenum status;
   gint64 start;
+  double start_cpu;
 
   if (!gtk_widget_get_realized (GTK_WIDGET (self)))
     {
@@ -1494,11 +1866,15 @@ draw_offscreen (ClsSliceView  *self,
     {
       glFinish ();
       start = g_get_monotonic_time ();
+      start_cpu = process_cpu_ms ();
       draw (self, framebuffer, width, height, scale);
       gtk_gl_area_make_current (area);
       glFinish ();
-      if (ms != NULL)
-        *ms = (double) (g_get_monotonic_time () - start) / 1000.0;
+      if (time != NULL)
+        {
+          time->wall_ms = (double) (g_get_monotonic_time () - start) / 1000.0;
+          time->cpu_ms = process_cpu_ms () - start_cpu;
+        }
       if (pixels != NULL)
         {
           glBindFramebuffer (GL_FRAMEBUFFER, framebuffer);
@@ -1573,25 +1949,23 @@ cls_slice_view_render_to_texture (ClsSliceView  *self,
 /**
  * cls_slice_view_time_draw:
  * @self: a realized #ClsSliceView
+ * @time: (out caller-allocates): how long the drawing took
  * @error: return location for a #GError
  *
  * Draws the view once off-screen, as cls_slice_view_render_to_texture()
  * does but without reading it back, and waits until OpenGL has finished
- * (glFinish). For benchmarks: see cls_tri_planar_measure_frame_ms().
+ * (glFinish). For benchmarks: see cls_tri_planar_measure_frames().
  *
- * Returns: the milliseconds the drawing took, or a negative number with
- *   @error set
+ * Returns: whether it could draw
  */
-double
+gboolean
 cls_slice_view_time_draw (ClsSliceView  *self,
+                          ClsDrawTime   *time,
                           GError       **error)
 {
-  double ms = 0;
+  g_return_val_if_fail (CLS_IS_SLICE_VIEW (self), FALSE);
+  g_return_val_if_fail (time != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  g_return_val_if_fail (CLS_IS_SLICE_VIEW (self), -1.0);
-  g_return_val_if_fail (error == NULL || *error == NULL, -1.0);
-
-  if (!draw_offscreen (self, NULL, NULL, NULL, &ms, error))
-    return -1.0;
-  return ms;
+  return draw_offscreen (self, NULL, NULL, NULL, time, error);
 }

@@ -6,6 +6,15 @@
  * #ClsSliceView is a #GtkGLArea that shows one plane (axial, coronal or
  * sagittal) of a #ClsSliceVolumes through a cursor voxel, drawn as a
  * #ClsSliceStyle says.
+ *
+ * It draws in two passes. Pass 1 (shaders/slice-voxels.frag) reads the
+ * plane from the volumes' 3D textures at voxel resolution, only for a new
+ * plane, slice or case: per voxel the image value, the probability and
+ * those of its neighbours (as float32 bits) and what does not depend on the
+ * cut. Pass 2 (shaders/slice.frag), every frame, reads one or two texels of
+ * that per screen pixel and decides the masks, missed voxels and outlines
+ * against the cut, exactly: a new cut, window, colour, zoom or pan is
+ * uniforms only.
  */
 #pragma once
 
@@ -35,6 +44,20 @@ typedef enum {
 GType        cls_slice_plane_get_type        (void) G_GNUC_CONST;
 
 const char  *cls_slice_plane_get_label       (ClsSlicePlane   plane);
+
+/**
+ * ClsDrawTime:
+ * @wall_ms: milliseconds on the clock
+ * @cpu_ms: processor milliseconds of the whole process, all its threads
+ *   (software OpenGL's too): what the drawing cost, whatever else the
+ *   machine runs
+ *
+ * How long drawing took, for benchmarks.
+ */
+typedef struct {
+  double wall_ms;
+  double cpu_ms;
+} ClsDrawTime;
 
 #define CLS_TYPE_SLICE_VIEW (cls_slice_view_get_type ())
 
@@ -75,7 +98,9 @@ gboolean         cls_slice_view_widget_to_voxel   (ClsSliceView     *self,
 
 GdkTexture      *cls_slice_view_render_to_texture (ClsSliceView     *self,
                                                    GError          **error);
-double           cls_slice_view_time_draw         (ClsSliceView     *self,
+guint            cls_slice_view_get_n_voxel_passes (ClsSliceView    *self);
+gboolean         cls_slice_view_time_draw         (ClsSliceView     *self,
+                                                   ClsDrawTime      *time,
                                                    GError          **error);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <epoxy/gl.h>
 #include <gtk/gtk.h>
 
 #include "cls-slice-volumes.h"
@@ -16,7 +17,10 @@ G_BEGIN_DECLS
  * @CLS_SLICE_SOURCE_IMAGE: the image: an R32F 3D texture
  * @CLS_SLICE_SOURCE_PROB: the probability map: an R32F 3D texture, read
  *   with texelFetch only (never filtered)
- * @CLS_SLICE_SOURCE_LABEL: the label: an R8UI 3D texture, 1 on lesion voxels
+ * @CLS_SLICE_SOURCE_LABEL: the label: an R8UI 3D texture of bits, so that
+ *   one texel says what the outlines of the ground truth need: bit 0 the
+ *   voxel is a lesion voxel, bits 1 to 6 its neighbour at +i, -i, +j, -j, +k,
+ *   -k is (never outside the volume)
  * @CLS_N_SLICE_SOURCES: how many
  */
 typedef enum {
@@ -35,5 +39,6 @@ guint     cls_slice_volumes_get_texture     (ClsSliceVolumes  *self,
 
 gboolean  cls_slice_check_gl                (const char       *what,
                                              GError          **error);
+void      cls_slice_texture_texels_only     (GLenum            target);
 
 G_END_DECLS

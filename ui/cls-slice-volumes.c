@@ -633,9 +633,75 @@ cls_slice_check_gl (const char  *what,
   return FALSE;
 }
 
+/**
+ * cls_slice_texture_texels_only:
+ * @target: the target of the texture bound (GL_TEXTURE_2D, GL_TEXTURE_3D)
+ *
+ * Makes the bound texture one of texels, read with texelFetch: nearest,
+ * clamped, one level (an integer texture needs that to be complete).
+ */
+void
+cls_slice_texture_texels_only (GLenum target)
+{
+  glTexParameteri (target, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri (target, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glTexParameteri (target, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri (target, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glTexParameteri (target, GL_TEXTURE_WRAP_R, GL_CLAMP_TO_EDGE);
+  glTexParameteri (target, GL_TEXTURE_BASE_LEVEL, 0);
+  glTexParameteri (target, GL_TEXTURE_MAX_LEVEL, 0);
+}
+
+/* Slices [z, z + depth) of the label as the bits of its texture (see
+ * ClsSliceSource): whether each voxel and its six neighbours are lesion
+ * voxels, nothing outside the volume. @values and @lesions have room for
+ * depth + 2 slices. */
+static void
+label_bits (ClsVolume    *volume,
+            const gint64  size[3],
+            gint64        z,
+            gint64        depth,
+            float        *values,
+            guint8       *lesions,
+            guint8       *bits)
+{
+  gint64 nx = size[0], ny = size[1];
+  guint64 slice = (guint64) nx * (guint64) ny;
+  gint64 first = MAX (z - 1, 0), last = MIN (z + depth, size[2] - 1);
+  guint64 count = slice * (guint64) (last - first + 1);
+  guint8 *read = lesions + (guint64) (first - (z - 1)) * slice;
+
+  /* lesions holds slices z - 1 to z + depth, zero beyond the volume. */
+  memset (lesions, 0, slice * (guint64) (depth + 2));
+  cls_volume_read_floats (volume, 0, (guint64) first * slice, count, values);
+  for (guint64 v = 0; v < count; v++)
+    read[v] = is_lesion (values[v]);
+
+  for (gint64 k = 0; k < depth; k++)
+    for (gint64 j = 0; j < ny; j++)
+      {
+        const guint8 *row = lesions + (guint64) (k + 1) * slice + (guint64) (j * nx);
+        guint8 *out = bits + (guint64) k * slice + (guint64) (j * nx);
+
+        for (gint64 i = 0; i < nx; i++)
+          {
+            const guint8 *here = row + i;
+
+            out[i] = (guint8) (here[0]
+                               | (i + 1 < nx ? here[1] : 0) << 1
+                               | (i > 0 ? here[-1] : 0) << 2
+                               | (j + 1 < ny ? here[nx] : 0) << 3
+                               | (j > 0 ? here[-nx] : 0) << 4
+                               | here[slice] << 5
+                               | here[-(gint64) slice] << 6);
+          }
+      }
+}
+
 /* One 3D texture, sent slab by slab so that no full float copy of the
  * volume is ever held: R32F for the image and the probabilities (read back
- * with texelFetch, never filtered), R8UI (0 or 1) for the label. */
+ * with texelFetch, never filtered), R8UI for the label (see
+ * ClsSliceSource). */
 static gboolean
 upload_texture (GLuint            texture,
                 ClsVolume        *volume,
@@ -651,40 +717,36 @@ upload_texture (GLuint            texture,
   guint64 slice = (guint64) size[0] * (guint64) size[1];
   gint64 slab = MAX (1, UPLOAD_VOXELS / (gint64) slice);
   g_autofree float *values = NULL;
-  g_autofree guint8 *labels = NULL;
+  g_autofree guint8 *lesions = NULL;
+  g_autofree guint8 *bits = NULL;
 
   glBindTexture (GL_TEXTURE_3D, texture);
-  glTexParameteri (GL_TEXTURE_3D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-  glTexParameteri (GL_TEXTURE_3D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-  glTexParameteri (GL_TEXTURE_3D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri (GL_TEXTURE_3D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  glTexParameteri (GL_TEXTURE_3D, GL_TEXTURE_WRAP_R, GL_CLAMP_TO_EDGE);
-  glTexParameteri (GL_TEXTURE_3D, GL_TEXTURE_BASE_LEVEL, 0);
-  glTexParameteri (GL_TEXTURE_3D, GL_TEXTURE_MAX_LEVEL, 0);
+  cls_slice_texture_texels_only (GL_TEXTURE_3D);
   glTexImage3D (GL_TEXTURE_3D, 0, internal, (GLsizei) size[0], (GLsizei) size[1], (GLsizei) size[2],
                 0, format, type, NULL);
   if (!cls_slice_check_gl (_("the volume textures"), error))
     return FALSE;
 
   slab = MIN (slab, size[2]);
-  values = g_new0 (float, slice * (guint64) slab);
+  values = g_new0 (float, slice * (guint64) (slab + (is_label ? 2 : 0)));
   if (is_label)
-    labels = g_new0 (guint8, slice * (guint64) slab);
+    {
+      lesions = g_new0 (guint8, slice * (guint64) (slab + 2));
+      bits = g_new0 (guint8, slice * (guint64) slab);
+    }
 
   for (gint64 z = 0; z < size[2]; z += slab)
     {
       gint64 depth = MIN (slab, size[2] - z);
-      guint64 count = slice * (guint64) depth;
 
-      if (volume != NULL)
-        cls_volume_read_floats (volume, 0, (guint64) z * slice, count, values);
-      if (is_label)
-        for (guint64 v = 0; v < count; v++)
-          labels[v] = is_lesion (values[v]);
+      if (is_label && volume != NULL)
+        label_bits (volume, size, z, depth, values, lesions, bits);
+      else if (volume != NULL)
+        cls_volume_read_floats (volume, 0, (guint64) z * slice, slice * (guint64) depth, values);
 
       glTexSubImage3D (GL_TEXTURE_3D, 0, 0, 0, (GLint) z,
                        (GLsizei) size[0], (GLsizei) size[1], (GLsizei) depth,
-                       format, type, is_label ? (const void *) labels : (const void *) values);
+                       format, type, is_label ? (const void *) bits : (const void *) values);
       if (!cls_slice_check_gl (_("the volume textures"), error))
         return FALSE;
     }
@@ -748,7 +810,7 @@ slice_volumes_upload (ClsSliceVolumes  *self,
 
   /* Complete before another context samples them. */
   glFinish ();
-  g_debug ("Volume textures (%" G_GINT64_FORMAT " × %" G_GINT64_FORMAT " × %" G_GINT64_FORMAT
+  g_debug ("Volume textures (%" PRId64 " × %" PRId64 " × %" PRId64
            ") uploaded in %.0f ms", self->dims[0], self->dims[1], self->dims[2],
            (double) (g_get_monotonic_time () - start) / 1000.0);
   self->gl_context = g_steal_pointer (&context);

@@ -737,6 +737,106 @@ cls_tri_planar_save_png (ClsTriPlanar  *self,
   return cls_atomic_write (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error);
 }
 
+/* The median of @n values (reordered), a few dozen: an insertion sort. */
+static double
+median_of (double *values,
+           guint   n)
+{
+  for (guint i = 1; i < n; i++)
+    for (guint j = i; j > 0 && values[j - 1] > values[j]; j--)
+      {
+        double t = values[j];
+
+        values[j] = values[j - 1];
+        values[j - 1] = t;
+      }
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+/**
+ * cls_tri_planar_measure_frames:
+ * @self: a #ClsTriPlanar on screen, with a case
+ * @n_frames: how many frames to time (at least 1)
+ * @change: what changes before each frame
+ * @median: (out caller-allocates): the median frame time, on the clock
+ *   and in processor time
+ * @error: return location for a #GError
+ *
+ * For benchmarks: draws the three views @n_frames times off-screen at
+ * their size on screen, each view waited for with glFinish (see
+ * cls_slice_view_time_draw()), after one frame that is not timed (textures
+ * and shaders made). A frame's time is the three views' drawing; the
+ * change before it (cls_tri_planar_set_cut() or
+ * cls_tri_planar_set_cursor()) is not counted. The cut and the cursor are
+ * put back afterwards.
+ *
+ * Returns: whether the views could draw
+ */
+gboolean
+cls_tri_planar_measure_frames (ClsTriPlanar    *self,
+                               guint            n_frames,
+                               ClsFrameChange   change,
+                               ClsDrawTime     *median,
+                               GError         **error)
+{
+  static const double cuts[2] = { 0.3, 0.35 };
+  g_autofree double *wall = NULL;
+  g_autofree double *cpu = NULL;
+  double cut;
+  gint64 cursors[2][3], dims[3];
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (CLS_IS_TRI_PLANAR (self), FALSE);
+  g_return_val_if_fail (n_frames > 0, FALSE);
+  g_return_val_if_fail (median != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->volumes == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _("The slice views have no case to draw"));
+      return FALSE;
+    }
+
+  cut = cls_slice_style_get_cut (self->style);
+  cls_slice_volumes_get_dims (self->volumes, dims);
+  memcpy (cursors[0], self->cursor, sizeof self->cursor);
+  for (int i = 0; i < 3; i++)
+    cursors[1][i] = self->cursor[i] + (self->cursor[i] + 1 < dims[i] ? 1 : -1);
+
+  wall = g_new0 (double, n_frames);
+  cpu = g_new0 (double, n_frames);
+  for (guint f = 0; f <= n_frames && ok; f++)
+    {
+      if (change == CLS_FRAME_CHANGE_CUT)
+        cls_tri_planar_set_cut (self, cuts[f % 2]);
+      else
+        set_cursor (self, cursors[(f + 1) % 2], FALSE);
+
+      for (int p = 0; p < CLS_N_SLICE_PLANES && ok; p++)
+        {
+          ClsDrawTime time;
+
+          ok = cls_slice_view_time_draw (self->views[p], &time, error);
+          /* The first frame makes the textures and is not counted. */
+          if (ok && f > 0)
+            {
+              wall[f - 1] += time.wall_ms;
+              cpu[f - 1] += time.cpu_ms;
+            }
+        }
+    }
+
+  cls_tri_planar_set_cut (self, cut);
+  set_cursor (self, cursors[0], FALSE);
+  if (!ok)
+    return FALSE;
+
+  median->wall_ms = median_of (wall, n_frames);
+  median->cpu_ms = median_of (cpu, n_frames);
+  return TRUE;
+}
+
 /**
  * cls_tri_planar_measure_frame_ms:
  * @self: a #ClsTriPlanar on screen, with a case
@@ -744,12 +844,7 @@ cls_tri_planar_save_png (ClsTriPlanar  *self,
  * @change: what changes before each frame
  * @error: return location for a #GError
  *
- * For benchmarks: draws the three views @n_frames times off-screen at
- * their size on screen, each view waited for with glFinish, after one
- * frame that is not timed (textures and shaders made). A frame's time is
- * the change (cls_tri_planar_set_cut() or cls_tri_planar_set_cursor())
- * plus the three views' drawing. The cut and the cursor are put back
- * afterwards.
+ * cls_tri_planar_measure_frames() on the clock only.
  *
  * Returns: the median frame time in milliseconds, or a negative number
  *   with @error set
@@ -760,70 +855,9 @@ cls_tri_planar_measure_frame_ms (ClsTriPlanar    *self,
                                  ClsFrameChange   change,
                                  GError         **error)
 {
-  static const double cuts[2] = { 0.3, 0.35 };
-  g_autofree double *times = NULL;
-  double cut;
-  gint64 cursors[2][3], dims[3];
-  double median;
+  ClsDrawTime median;
 
-  g_return_val_if_fail (CLS_IS_TRI_PLANAR (self), -1.0);
-  g_return_val_if_fail (n_frames > 0, -1.0);
-  g_return_val_if_fail (error == NULL || *error == NULL, -1.0);
-
-  if (self->volumes == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           _("The slice views have no case to draw"));
-      return -1.0;
-    }
-
-  cut = cls_slice_style_get_cut (self->style);
-  cls_slice_volumes_get_dims (self->volumes, dims);
-  memcpy (cursors[0], self->cursor, sizeof self->cursor);
-  for (int i = 0; i < 3; i++)
-    cursors[1][i] = self->cursor[i] + (self->cursor[i] + 1 < dims[i] ? 1 : -1);
-
-  times = g_new (double, n_frames);
-  for (guint f = 0; f <= n_frames; f++)
-    {
-      gint64 start = g_get_monotonic_time ();
-      double ms;
-
-      if (change == CLS_FRAME_CHANGE_CUT)
-        cls_tri_planar_set_cut (self, cuts[f % 2]);
-      else
-        set_cursor (self, cursors[(f + 1) % 2], FALSE);
-      ms = (double) (g_get_monotonic_time () - start) / 1000.0;
-
-      for (int p = 0; p < CLS_N_SLICE_PLANES; p++)
-        {
-          double view_ms = cls_slice_view_time_draw (self->views[p], error);
-
-          if (view_ms < 0)
-            {
-              cls_tri_planar_set_cut (self, cut);
-              set_cursor (self, cursors[0], FALSE);
-              return -1.0;
-            }
-          ms += view_ms;
-        }
-      /* The first frame makes the textures and is not counted. */
-      if (f > 0)
-        times[f - 1] = ms;
-    }
-
-  cls_tri_planar_set_cut (self, cut);
-  set_cursor (self, cursors[0], FALSE);
-
-  /* A few dozen frames: an insertion sort. */
-  for (guint i = 1; i < n_frames; i++)
-    for (guint j = i; j > 0 && times[j - 1] > times[j]; j--)
-      {
-        double t = times[j];
-
-        times[j] = times[j - 1];
-        times[j - 1] = t;
-      }
-  median = n_frames % 2 ? times[n_frames / 2] : (times[n_frames / 2 - 1] + times[n_frames / 2]) / 2;
-  return median;
+  if (!cls_tri_planar_measure_frames (self, n_frames, change, &median, error))
+    return -1.0;
+  return median.wall_ms;
 }

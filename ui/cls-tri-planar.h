@@ -18,7 +18,7 @@ G_BEGIN_DECLS
  * @CLS_FRAME_CHANGE_SLICES: the cursor moves one voxel along all three
  *   axes before each frame: every view shows a new slice
  *
- * What cls_tri_planar_measure_frame_ms() changes between frames.
+ * What cls_tri_planar_measure_frames() changes between frames.
  */
 typedef enum {
   CLS_FRAME_CHANGE_CUT,
@@ -47,6 +47,11 @@ const ClsVoxelReadout *cls_tri_planar_get_readout       (ClsTriPlanar     *self)
 const char            *cls_tri_planar_get_readout_text  (ClsTriPlanar     *self);
 
 GdkTexture            *cls_tri_planar_render_to_texture (ClsTriPlanar     *self,
+                                                         GError          **error);
+gboolean               cls_tri_planar_measure_frames    (ClsTriPlanar     *self,
+                                                         guint             n_frames,
+                                                         ClsFrameChange    change,
+                                                         ClsDrawTime      *median,
                                                          GError          **error);
 double                 cls_tri_planar_measure_frame_ms  (ClsTriPlanar     *self,
                                                          guint             n_frames,

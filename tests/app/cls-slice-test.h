@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The app tests run under a virtual X server. Without a display, or without
- * an OpenGL context there, they skip with the reason instead of failing.
+ * an OpenGL context there, they skip with the reason instead of failing; a
+ * shader that does not build fails them.
  */
 #pragma once
 
@@ -68,7 +69,12 @@ cls_slice_test_show (GtkWidget    *child,
     g_source_remove (guard);
   g_assert_false (given_up);
 
+  /* No OpenGL skips; our shaders failing to build is a failure. */
   gl_error = gtk_gl_area_get_error (GTK_GL_AREA (view));
+  if (gl_error != NULL &&
+      (g_error_matches (gl_error, GDK_GL_ERROR, GDK_GL_ERROR_COMPILATION_FAILED) ||
+       g_error_matches (gl_error, GDK_GL_ERROR, GDK_GL_ERROR_LINK_FAILED)))
+    g_error ("%s", gl_error->message);
   if (gl_error != NULL)
     {
       g_autofree char *reason = g_strdup_printf ("no OpenGL: %s", gl_error->message);

@@ -219,6 +219,22 @@ check_geometry (ClsTriPlanar       *tri,
   g_assert_cmpfloat (anterior.x, <, width / 2.0 - 10);
   g_assert_cmpfloat (superior.y, <, height / 2.0 - 10);
 
+  /* The other convention mirrors the picture without sampling the plane again. */
+  {
+    ClsSliceView *axial = cls_tri_planar_get_view (tri, CLS_SLICE_PLANE_AXIAL);
+    guint passes = cls_slice_view_get_n_voxel_passes (axial);
+
+    cls_slice_style_set_convention (style, radiological ? CLS_SLICE_CONVENTION_NEUROLOGICAL
+                                                        : CLS_SLICE_CONVENTION_RADIOLOGICAL);
+    find_blobs (axial, &left, &anterior, &superior, &width, &height);
+    g_assert_cmpuint (cls_slice_view_get_n_voxel_passes (axial), ==, passes);
+    if (radiological)
+      g_assert_cmpfloat (left.x, <, width / 2.0 - 10);
+    else
+      g_assert_cmpfloat (left.x, >, width / 2.0 + 10);
+    cls_slice_style_set_convention (style, convention);
+  }
+
   check_letters (cls_tri_planar_get_view (tri, CLS_SLICE_PLANE_AXIAL),
                  radiological ? "R" : "L", radiological ? "L" : "R", "A", "P");
   check_letters (cls_tri_planar_get_view (tri, CLS_SLICE_PLANE_CORONAL),

@@ -17,7 +17,8 @@
 #include "cls-slice-test.h"
 
 /* A synthetic case: 24 x 16 x 5 voxels of 1 mm (RAS), blocks of 3 x 3
- * voxels in slice k = 2, each with one probability and one label. */
+ * voxels in slice k = 2, each with one probability and one label, and two
+ * blocks in the next slice that differ from it. */
 #define NX 24
 #define NY 16
 #define NZ 5
@@ -39,9 +40,18 @@ static Block blocks[] = {
   { "below the cut",   1, 6, 0.0f, 0 },   /* the float just below 0.3f, set at run time */
   { "at one half",     6, 6, 0.5f, 0 },
   { "low background", 11, 6, 0.2f, 0 },
+  { "at the edge",    21, 6, 0.9f, 0 },   /* touches the volume's right side */
 };
 
-enum { CERTAIN, UNCERTAIN, AT_CUT, MISSED, BELOW_CUT, HALF, LOW };
+enum { CERTAIN, UNCERTAIN, AT_CUT, MISSED, BELOW_CUT, HALF, LOW, EDGE };
+
+/* Slice k = 3: where slice 2 has the certain lesion, p = 0.2 and no label;
+ * where it has low background, p = 0.9; the missed lesion goes on. */
+static const Block next_slice[] = {
+  { "no longer certain", 1, 1, 0.2f, 0 },
+  { "now certain",      11, 6, 0.9f, 0 },
+  { "still missed",     16, 1, 0.2f, 1 },
+};
 
 static const double identity[4][4] = {
   { 1, 0, 0, 0 }, { 0, 1, 0, 0 }, { 0, 0, 1, 0 }, { 0, 0, 0, 1 },
@@ -60,15 +70,20 @@ make_case (gboolean with_image)
   ClsSliceVolumes *volumes;
 
   blocks[BELOW_CUT].p = nextafterf (0.3f, 0.0f);
-  for (guint b = 0; b < G_N_ELEMENTS (blocks); b++)
-    for (int j = blocks[b].j0; j < blocks[b].j0 + 3; j++)
-      for (int i = blocks[b].i0; i < blocks[b].i0 + 3; i++)
-        {
-          gsize offset = (gsize) i + NX * ((gsize) j + NY * SLICE);
+  for (guint b = 0; b < G_N_ELEMENTS (blocks) + G_N_ELEMENTS (next_slice); b++)
+    {
+      const Block *block = b < G_N_ELEMENTS (blocks) ? &blocks[b] : &next_slice[b - G_N_ELEMENTS (blocks)];
+      gsize k = b < G_N_ELEMENTS (blocks) ? SLICE : SLICE + 1;
 
-          p[offset] = blocks[b].p;
-          l[offset] = blocks[b].label;
-        }
+      for (int j = block->j0; j < block->j0 + 3; j++)
+        for (int i = block->i0; i < block->i0 + 3; i++)
+          {
+            gsize offset = (gsize) i + NX * ((gsize) j + NY * k);
+
+            p[offset] = block->p;
+            l[offset] = block->label;
+          }
+    }
 
   /* The image is 0 everywhere: mid-grey in a window of width 100 at level 0. */
   volumes = cls_slice_volumes_new (with_image ? image : NULL, prob, label, &error);
@@ -84,16 +99,16 @@ typedef struct {
 } Fixture;
 
 static gboolean
-fixture_show (Fixture  *fixture,
-              gboolean  with_image)
+fixture_show_plane (Fixture       *fixture,
+                    gboolean       with_image,
+                    ClsSlicePlane  plane,
+                    const gint64   cursor[3])
 {
-  static const gint64 cursor[3] = { 12, 8, SLICE };
-
   if (!cls_slice_test_init_display ())
     return FALSE;
 
   fixture->volumes = make_case (with_image);
-  fixture->view = CLS_SLICE_VIEW (cls_slice_view_new (CLS_SLICE_PLANE_AXIAL));
+  fixture->view = CLS_SLICE_VIEW (cls_slice_view_new (plane));
   fixture->style = cls_slice_view_get_style (fixture->view);
   cls_slice_view_set_volumes (fixture->view, fixture->volumes);
   cls_slice_view_set_cursor (fixture->view, cursor);
@@ -107,6 +122,15 @@ fixture_show (Fixture  *fixture,
 
   fixture->window = cls_slice_test_show (GTK_WIDGET (fixture->view), fixture->view, 480, 320);
   return fixture->window != NULL;
+}
+
+static gboolean
+fixture_show (Fixture  *fixture,
+              gboolean  with_image)
+{
+  static const gint64 cursor[3] = { 12, 8, SLICE };
+
+  return fixture_show_plane (fixture, with_image, CLS_SLICE_PLANE_AXIAL, cursor);
 }
 
 static void
@@ -131,7 +155,22 @@ render (Fixture            *fixture,
   cls_slice_test_download (texture, pixels);
 }
 
-/* The pixel where voxel position (h, v) of the cursor slice is drawn. */
+/* The pixel where voxel position @index is drawn (the coordinate through
+ * the plane is ignored). */
+static void
+pixel_at_index (Fixture                  *fixture,
+                const ClsSliceTestPixels *pixels,
+                const double              index[3],
+                int                       rgb[3])
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (fixture->view));
+  double x, y;
+
+  g_assert_true (cls_slice_view_voxel_to_widget (fixture->view, index, &x, &y));
+  cls_slice_test_rgb (pixels, (int) floor (x * scale), (int) floor (y * scale), rgb);
+}
+
+/* The pixel where voxel position (i, j) of the axial slice is drawn. */
 static void
 pixel_at (Fixture                  *fixture,
           const ClsSliceTestPixels *pixels,
@@ -140,11 +179,8 @@ pixel_at (Fixture                  *fixture,
           int                       rgb[3])
 {
   double index[3] = { i, j, SLICE };
-  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (fixture->view));
-  double x, y;
 
-  g_assert_true (cls_slice_view_voxel_to_widget (fixture->view, index, &x, &y));
-  cls_slice_test_rgb (pixels, (int) floor (x * scale), (int) floor (y * scale), rgb);
+  pixel_at_index (fixture, pixels, index, rgb);
 }
 
 static void
@@ -333,6 +369,224 @@ test_outlines (void)
   assert_color (&fixture, "ground-truth outline", rgb, CLS_OVERLAY_COLOR_GROUND_TRUTH);
   pixel_at (&fixture, &pixels, blocks[AT_CUT].i0 + 2.5, blocks[AT_CUT].j0 + 1, rgb);
   assert_color (&fixture, "no ground truth: the mask's outline", rgb, CLS_OVERLAY_COLOR_MASK_CALIBRATED);
+}
+
+/* The two drawing passes: the plane is sampled from the volumes (pass 1)
+ * once per slice (and once more for outlined masks); a new cut, style or
+ * zoom only draws again from what pass 1 kept (pass 2), and draws it
+ * exactly. */
+static void
+test_new_cut_is_pass_two (void)
+{
+  g_auto(Fixture) fixture = { 0 };
+  g_auto(ClsSliceTestPixels) pixels = { 0 };
+  guint passes;
+
+  if (!fixture_show (&fixture, TRUE))
+    return;
+  render (&fixture, &pixels);
+  passes = cls_slice_view_get_n_voxel_passes (fixture.view);
+  g_assert_cmpuint (passes, >=, 1);
+  assert_block_color (&fixture, &pixels, UNCERTAIN, CLS_OVERLAY_COLOR_MASK_CALIBRATED);
+
+  /* Cut 0.6, then 0.3f exactly, then just above it: only uniforms. */
+  cls_slice_style_set_cut (fixture.style, 0.6);
+  cls_slice_test_pixels_clear (&pixels);
+  render (&fixture, &pixels);
+  assert_block_color (&fixture, &pixels, CERTAIN, CLS_OVERLAY_COLOR_MASK_CALIBRATED);
+  assert_block_color (&fixture, &pixels, UNCERTAIN, CLS_OVERLAY_COLOR_MISSED);
+  assert_block_grey (&fixture, &pixels, AT_CUT, 0.5);
+
+  cls_slice_style_set_cut (fixture.style, (double) 0.3f);
+  cls_slice_test_pixels_clear (&pixels);
+  render (&fixture, &pixels);
+  assert_block_color (&fixture, &pixels, AT_CUT, CLS_OVERLAY_COLOR_MASK_CALIBRATED);
+  assert_block_grey (&fixture, &pixels, BELOW_CUT, 0.5);
+
+  cls_slice_style_set_cut (fixture.style, (double) nextafterf (0.3f, 1.0f));
+  cls_slice_test_pixels_clear (&pixels);
+  render (&fixture, &pixels);
+  assert_block_grey (&fixture, &pixels, AT_CUT, 0.5);
+  assert_block_color (&fixture, &pixels, UNCERTAIN, CLS_OVERLAY_COLOR_MASK_CALIBRATED);
+
+  /* Neither the window, the opacity, the overlays, the zoom nor the
+   * cursor within the plane samples the plane again. */
+  cls_slice_style_set_window (fixture.style, 50, 0);
+  cls_slice_style_set_opacity (fixture.style, 0.5);
+  cls_slice_style_set_overlays (fixture.style, CLS_OVERLAY_DEFAULT | CLS_OVERLAY_HEATMAP);
+  cls_slice_view_set_zoom (fixture.view, 2.0);
+  cls_slice_view_set_cursor (fixture.view, (gint64[]) { 3, 3, SLICE });
+  cls_slice_test_pixels_clear (&pixels);
+  render (&fixture, &pixels);
+  g_assert_cmpuint (cls_slice_view_get_n_voxel_passes (fixture.view), ==, passes);
+
+  /* Outlined masks need the neighbours' probabilities: read once, kept
+   * when the masks are filled again. */
+  cls_slice_style_set_mask_style (fixture.style, CLS_MASK_STYLE_OUTLINE);
+  cls_slice_test_pixels_clear (&pixels);
+  render (&fixture, &pixels);
+  g_assert_cmpuint (cls_slice_view_get_n_voxel_passes (fixture.view), ==, passes + 1);
+  cls_slice_style_set_mask_style (fixture.style, CLS_MASK_STYLE_FILL);
+  cls_slice_test_pixels_clear (&pixels);
+  render (&fixture, &pixels);
+  cls_slice_style_set_mask_style (fixture.style, CLS_MASK_STYLE_OUTLINE);
+  cls_slice_style_set_cut (fixture.style, 0.5);
+  cls_slice_test_pixels_clear (&pixels);
+  render (&fixture, &pixels);
+  g_assert_cmpuint (cls_slice_view_get_n_voxel_passes (fixture.view), ==, passes + 1);
+}
+
+/* Another slice (as the wheel or Page Up gives it) is sampled again and
+ * shows its own voxels; the cut still applies to them exactly. */
+static void
+test_new_slice_is_pass_one (void)
+{
+  g_auto(Fixture) fixture = { 0 };
+  g_auto(ClsSliceTestPixels) pixels = { 0 };
+  guint passes;
+  int rgb[3];
+
+  if (!fixture_show (&fixture, TRUE))
+    return;
+  render (&fixture, &pixels);
+  passes = cls_slice_view_get_n_voxel_passes (fixture.view);
+  assert_block_color (&fixture, &pixels, CERTAIN, CLS_OVERLAY_COLOR_MASK_FIXED);
+  assert_block_grey (&fixture, &pixels, LOW, 0.5);
+
+  cls_slice_view_set_cursor (fixture.view, (gint64[]) { 12, 8, SLICE + 1 });
+  cls_slice_test_pixels_clear (&pixels);
+  render (&fixture, &pixels);
+  g_assert_cmpuint (cls_slice_view_get_n_voxel_passes (fixture.view), ==, passes + 1);
+  assert_block_grey (&fixture, &pixels, CERTAIN, 0.5);     /* p = 0.2 there */
+  assert_block_color (&fixture, &pixels, LOW, CLS_OVERLAY_COLOR_MASK_FIXED);
+  assert_block_grey (&fixture, &pixels, UNCERTAIN, 0.5);   /* nothing there */
+  pixel_at (&fixture, &pixels, 20, 12, rgb);
+  assert_rgb ("background", rgb, 0.5, 0.5, 0.5);
+
+  /* Then a cut: pass 2 only, on the new slice. */
+  cls_slice_style_set_cut (fixture.style, 0.1);
+  cls_slice_test_pixels_clear (&pixels);
+  render (&fixture, &pixels);
+  g_assert_cmpuint (cls_slice_view_get_n_voxel_passes (fixture.view), ==, passes + 1);
+  assert_block_color (&fixture, &pixels, CERTAIN, CLS_OVERLAY_COLOR_MASK_CALIBRATED);
+
+  /* And back: the first slice again. */
+  cls_slice_view_set_cursor (fixture.view, (gint64[]) { 12, 8, SLICE });
+  cls_slice_test_pixels_clear (&pixels);
+  render (&fixture, &pixels);
+  g_assert_cmpuint (cls_slice_view_get_n_voxel_passes (fixture.view), ==, passes + 2);
+  assert_block_color (&fixture, &pixels, CERTAIN, CLS_OVERLAY_COLOR_MASK_FIXED);
+  assert_block_color (&fixture, &pixels, LOW, CLS_OVERLAY_COLOR_MASK_CALIBRATED);
+}
+
+/* Outlines at any cut, from what pass 1 kept of the neighbours. */
+static void
+test_outlines_follow_cut (void)
+{
+  g_auto(Fixture) fixture = { 0 };
+  g_auto(ClsSliceTestPixels) pixels = { 0 };
+  double middle_j = blocks[CERTAIN].j0 + 1;
+  guint passes;
+  int rgb[3];
+
+  if (!fixture_show (&fixture, TRUE))
+    return;
+  cls_slice_style_set_mask_style (fixture.style, CLS_MASK_STYLE_OUTLINE);
+  cls_slice_style_set_overlays (fixture.style, CLS_OVERLAY_MASK_CALIBRATED);
+  render (&fixture, &pixels);
+  passes = cls_slice_view_get_n_voxel_passes (fixture.view);
+
+  /* Cut 0.3f: the block at the cut is outlined, the one just below is not. */
+  pixel_at (&fixture, &pixels, blocks[AT_CUT].i0 + 2.5, blocks[AT_CUT].j0 + 1, rgb);
+  assert_color (&fixture, "at the cut, outlined", rgb, CLS_OVERLAY_COLOR_MASK_CALIBRATED);
+  pixel_at (&fixture, &pixels, blocks[BELOW_CUT].i0 + 2.5, blocks[BELOW_CUT].j0 + 1, rgb);
+  assert_rgb ("just below the cut, no outline", rgb, 0.5, 0.5, 0.5);
+
+  /* The volume's side is an edge: nothing is in the mask beyond it. */
+  pixel_at (&fixture, &pixels, NX - 0.5 - 0.04, blocks[EDGE].j0 + 1, rgb);
+  assert_color (&fixture, "at the volume's side", rgb, CLS_OVERLAY_COLOR_MASK_CALIBRATED);
+
+  /* Cut 0.5: the 0.4 block loses its outline, the 0.5 block keeps it. */
+  cls_slice_style_set_cut (fixture.style, 0.5);
+  cls_slice_test_pixels_clear (&pixels);
+  render (&fixture, &pixels);
+  pixel_at (&fixture, &pixels, blocks[UNCERTAIN].i0 + 2.5, blocks[UNCERTAIN].j0 + 1, rgb);
+  assert_rgb ("0.4 below the cut, no outline", rgb, 0.5, 0.5, 0.5);
+  pixel_at (&fixture, &pixels, blocks[HALF].i0 - 0.5, blocks[HALF].j0 + 1, rgb);
+  assert_color (&fixture, "0.5 at the cut, outlined", rgb, CLS_OVERLAY_COLOR_MASK_CALIBRATED);
+  pixel_at (&fixture, &pixels, blocks[CERTAIN].i0 + 2.5, middle_j, rgb);
+  assert_color (&fixture, "0.9, outlined", rgb, CLS_OVERLAY_COLOR_MASK_CALIBRATED);
+  /* Inside a block, between voxels of one mask: no line. */
+  pixel_at (&fixture, &pixels, blocks[CERTAIN].i0 + 0.5, middle_j, rgb);
+  assert_rgb ("inside the mask, no line", rgb, 0.5, 0.5, 0.5);
+
+  /* Cut 0: every voxel is in the mask, so its outline is the volume's
+   * border (outside, no voxel is in it, whatever the cut). */
+  cls_slice_style_set_cut (fixture.style, 0.0);
+  cls_slice_test_pixels_clear (&pixels);
+  render (&fixture, &pixels);
+  pixel_at (&fixture, &pixels, NX - 0.5 - 0.04, 12, rgb);
+  assert_color (&fixture, "cut 0: the volume's border", rgb, CLS_OVERLAY_COLOR_MASK_CALIBRATED);
+  pixel_at (&fixture, &pixels, 19.5, 12, rgb);
+  assert_rgb ("cut 0: no line inside", rgb, 0.5, 0.5, 0.5);
+  g_assert_cmpuint (cls_slice_view_get_n_voxel_passes (fixture.view), ==, passes);
+}
+
+/* The coronal plane: the ground truth's outline between slices comes from
+ * the label's neighbours along k (below and above, told apart). */
+static void
+test_coronal_outlines (void)
+{
+  static const gint64 cursor[3] = { 12, 2, SLICE };
+  g_auto(Fixture) fixture = { 0 };
+  g_auto(ClsSliceTestPixels) pixels = { 0 };
+  int rgb[3];
+
+  if (!fixture_show_plane (&fixture, TRUE, CLS_SLICE_PLANE_CORONAL, cursor))
+    return;
+  cls_slice_style_set_overlays (fixture.style, CLS_OVERLAY_GROUND_TRUTH | CLS_OVERLAY_MASK_FIXED);
+  render (&fixture, &pixels);
+
+  /* The certain lesion is a strip 3 voxels wide in slice 2: outlined on
+   * the edges with slices 1 and 3, filled inside. */
+  pixel_at_index (&fixture, &pixels, (double[]) { blocks[CERTAIN].i0 + 1, 2, SLICE + 0.5 }, rgb);
+  assert_color (&fixture, "truth outline towards k = 3", rgb, CLS_OVERLAY_COLOR_GROUND_TRUTH);
+  pixel_at_index (&fixture, &pixels, (double[]) { blocks[CERTAIN].i0 + 1, 2, SLICE - 0.5 }, rgb);
+  assert_color (&fixture, "truth outline towards k = 1", rgb, CLS_OVERLAY_COLOR_GROUND_TRUTH);
+  pixel_at_index (&fixture, &pixels, (double[]) { blocks[CERTAIN].i0 + 1, 2, SLICE }, rgb);
+  assert_color (&fixture, "inside the strip", rgb, CLS_OVERLAY_COLOR_MASK_FIXED);
+  pixel_at_index (&fixture, &pixels, (double[]) { blocks[CERTAIN].i0 + 1, 2, SLICE + 1 }, rgb);
+  assert_rgb ("slice 3 above it", rgb, 0.5, 0.5, 0.5);
+
+  /* The missed lesion goes on in slice 3: no edge between 2 and 3. */
+  pixel_at_index (&fixture, &pixels, (double[]) { blocks[MISSED].i0 + 1, 2, SLICE - 0.5 }, rgb);
+  assert_color (&fixture, "truth outline below slice 2", rgb, CLS_OVERLAY_COLOR_GROUND_TRUTH);
+  pixel_at_index (&fixture, &pixels, (double[]) { blocks[MISSED].i0 + 1, 2, SLICE + 0.5 }, rgb);
+  assert_rgb ("no outline within the lesion", rgb, 0.5, 0.5, 0.5);
+  pixel_at_index (&fixture, &pixels, (double[]) { blocks[MISSED].i0 + 1, 2, SLICE + 1.5 }, rgb);
+  assert_color (&fixture, "truth outline above slice 3", rgb, CLS_OVERLAY_COLOR_GROUND_TRUTH);
+}
+
+/* The heat map: viridis at the probability, over the image. */
+static void
+test_heat_map (void)
+{
+  g_auto(Fixture) fixture = { 0 };
+  g_auto(ClsSliceTestPixels) pixels = { 0 };
+  int rgb[3];
+
+  if (!fixture_show (&fixture, TRUE))
+    return;
+  cls_slice_style_set_overlays (fixture.style, CLS_OVERLAY_HEATMAP);
+  render (&fixture, &pixels);
+
+  /* p = 0.9: 60 % of the way from the fourth stop to the fifth. */
+  block_pixel (&fixture, &pixels, CERTAIN, rgb);
+  assert_rgb ("viridis (0.9)", rgb, 0.369 + 0.6 * (0.992 - 0.369), 0.788 + 0.6 * (0.906 - 0.788),
+              0.384 + 0.6 * (0.145 - 0.384));
+  /* p = 0: the image alone. */
+  pixel_at (&fixture, &pixels, 20, 12, rgb);
+  assert_rgb ("no probability", rgb, 0.5, 0.5, 0.5);
 }
 
 static void
@@ -576,6 +830,11 @@ main (int   argc,
   g_test_add_func ("/slice-view/masks/high-cut", test_masks_at_high_cut);
   g_test_add_func ("/slice-view/masks/opacity-visibility", test_opacity_and_visibility);
   g_test_add_func ("/slice-view/masks/outlines", test_outlines);
+  g_test_add_func ("/slice-view/masks/outlines-follow-cut", test_outlines_follow_cut);
+  g_test_add_func ("/slice-view/masks/coronal-outlines", test_coronal_outlines);
+  g_test_add_func ("/slice-view/masks/heat-map", test_heat_map);
+  g_test_add_func ("/slice-view/passes/new-cut", test_new_cut_is_pass_two);
+  g_test_add_func ("/slice-view/passes/new-slice", test_new_slice_is_pass_one);
   g_test_add_func ("/slice-view/no-image", test_probability_without_image);
   g_test_add_func ("/slice-view/mapping", test_mapping);
   g_test_add_func ("/slice-view/too-large", test_too_large_for_textures);
