@@ -36,7 +36,7 @@ struct _ClsCalibration
   guint                n_strata;
   ClsStratumResult     strata[CLS_MAX_STRATA];
   ClsWeightedQuantile *quantiles[CLS_MAX_STRATA];  /* weights: per stratum */
-  gboolean             lesions;    /* every case has its lesions */
+  gint                 lesions;    /* every case has its lesions: -1 not known yet */
 };
 
 void
@@ -921,7 +921,7 @@ cls_calibration_new (ClsCaseSummary * const     *cases,
   self->float32 = params->method != CLS_METHOD_BISECT && params->normalize == CLS_NORMALIZE_NONE;
   self->n_strata = cls_strata_get_n (params->strata);
   self->measured = g_new0 (guint8, MAX (n_cases, 1));
-  self->lesions = cls_case_summaries_have_components (cases, n_cases);
+  self->lesions = -1;  /* a slider move over 100,000 cases does not look */
 
   if (plain)
     n = calibrate_plain (self, cases, params);
@@ -1214,6 +1214,16 @@ cls_calibration_get_stratum (const ClsCalibration *self,
 gboolean
 cls_calibration_has_lesions (const ClsCalibration *self)
 {
+  ClsCalibration *mutable = (ClsCalibration *) self;
+
+  if (self->lesions < 0)
+    {
+      gboolean all = TRUE;
+
+      for (guint i = 0; all && i < self->n_cases; i++)
+        all = cls_case_summary_get_components (self->cases[i].summary) != NULL;
+      mutable->lesions = all;
+    }
   return self->lesions;
 }
 
