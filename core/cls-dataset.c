@@ -28,7 +28,7 @@ typedef struct {
 
 struct _ClsDataset
 {
-  grefcount   ref_count;
+  gatomicrefcount ref_count;
   char       *path;
   char       *name;
   gboolean    manifest;
@@ -90,7 +90,7 @@ dataset_new (const char *path)
   ClsDataset *self = g_new0 (ClsDataset, 1);
   g_autofree char *base = NULL;
 
-  g_ref_count_init (&self->ref_count);
+  g_atomic_ref_count_init (&self->ref_count);
   self->path = g_strdup (path);
   base = g_path_get_basename (path);
   self->name = g_strdup (base);
@@ -665,14 +665,14 @@ cls_dataset_open (const char  *path,
 ClsDataset *
 cls_dataset_ref (ClsDataset *self)
 {
-  g_ref_count_inc (&self->ref_count);
+  g_atomic_ref_count_inc (&self->ref_count);
   return self;
 }
 
 void
 cls_dataset_unref (ClsDataset *self)
 {
-  if (self == NULL || !g_ref_count_dec (&self->ref_count))
+  if (self == NULL || !g_atomic_ref_count_dec (&self->ref_count))
     return;
 
   g_free (self->path);

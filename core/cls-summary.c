@@ -38,7 +38,7 @@ struct _ClsCaseSummary
   double         max;
   guint8         wide;            /* lesion values are doubles (else floats) */
   guint8         float32;
-  grefcount      ref_count;
+  gatomicrefcount ref_count;
   guint64        found_fixed;     /* lesion voxels with p >= CLS_FIXED_CUT */
   guint64        pos_fixed;       /* voxels with p >= CLS_FIXED_CUT */
   char          *case_id;
@@ -85,7 +85,7 @@ summary_new (const char    *case_id,
   gsize nd = cls_count_index_get_n_distinct (counts);
 
   memset (self, 0, sizeof *self);
-  g_ref_count_init (&self->ref_count);
+  g_atomic_ref_count_init (&self->ref_count);
   self->case_id = g_strdup (case_id);
   self->model = g_strdup (model);
   self->n_voxels = n_voxels;
@@ -747,14 +747,14 @@ ClsCaseSummary *
 cls_case_summary_ref (ClsCaseSummary *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  g_ref_count_inc (&self->ref_count);
+  g_atomic_ref_count_inc (&self->ref_count);
   return self;
 }
 
 void
 cls_case_summary_unref (ClsCaseSummary *self)
 {
-  if (self == NULL || !g_ref_count_dec (&self->ref_count))
+  if (self == NULL || !g_atomic_ref_count_dec (&self->ref_count))
     return;
 
   g_free (self->case_id);

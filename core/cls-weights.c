@@ -24,7 +24,7 @@
 
 struct _ClsWeights
 {
-  grefcount   ref_count;
+  gatomicrefcount ref_count;
   char       *path;
   GHashTable *index;    /* case id -> position + 1 in weights */
   GArray     *weights;  /* ClsFraction */
@@ -41,7 +41,7 @@ cls_weights_new (void)
 {
   ClsWeights *self = g_new0 (ClsWeights, 1);
 
-  g_ref_count_init (&self->ref_count);
+  g_atomic_ref_count_init (&self->ref_count);
   self->index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->weights = g_array_new (FALSE, FALSE, sizeof (ClsFraction));
   self->den = 1;
@@ -52,14 +52,14 @@ ClsWeights *
 cls_weights_ref (ClsWeights *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  g_ref_count_inc (&self->ref_count);
+  g_atomic_ref_count_inc (&self->ref_count);
   return self;
 }
 
 void
 cls_weights_unref (ClsWeights *self)
 {
-  if (self == NULL || !g_ref_count_dec (&self->ref_count))
+  if (self == NULL || !g_atomic_ref_count_dec (&self->ref_count))
     return;
   g_free (self->path);
   g_hash_table_unref (self->index);

@@ -221,7 +221,7 @@ sweep_alpha (SweepJob     *job,
   for (guint m = 0; m < job->summaries->len; m++)
     {
       g_autoptr(GError) error = NULL;
-      ClsSweep *sweep = run_sweep (job, CLS_SWEEP_ALPHA, m, cancellable, &error);
+      g_autoptr(ClsSweep) sweep = run_sweep (job, CLS_SWEEP_ALPHA, m, cancellable, &error);
 
       if (g_cancellable_is_cancelled (cancellable))
         return;
@@ -234,7 +234,7 @@ sweep_alpha (SweepJob     *job,
         }
       if (sweep != NULL)
         {
-          g_ptr_array_add (sweeps, sweep);
+          g_ptr_array_add (sweeps, g_steal_pointer (&sweep));
           g_ptr_array_add (names, job->models[m]);
         }
     }

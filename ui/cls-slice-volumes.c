@@ -24,7 +24,7 @@
 
 struct _ClsSliceVolumes
 {
-  grefcount     ref_count;
+  gatomicrefcount ref_count;
   ClsVolume    *volumes[CLS_N_SLICE_SOURCES];   /* image, probability, label; any may be NULL */
   gint64        dims[3];
   double        affine[4][4];
@@ -327,7 +327,7 @@ cls_slice_volumes_new (ClsVolume  *image,
     }
 
   self = g_new0 (ClsSliceVolumes, 1);
-  g_ref_count_init (&self->ref_count);
+  g_atomic_ref_count_init (&self->ref_count);
   for (int t = 0; t < CLS_N_SLICE_SOURCES; t++)
     self->volumes[t] = given[t] != NULL ? cls_volume_ref (given[t]) : NULL;
 
@@ -356,7 +356,7 @@ cls_slice_volumes_ref (ClsSliceVolumes *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  g_ref_count_inc (&self->ref_count);
+  g_atomic_ref_count_inc (&self->ref_count);
   return self;
 }
 
@@ -372,7 +372,7 @@ cls_slice_volumes_unref (ClsSliceVolumes *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (!g_ref_count_dec (&self->ref_count))
+  if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
 
   if (self->gl_context != NULL)
