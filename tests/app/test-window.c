@@ -25,6 +25,7 @@
 #include "cls-export.h"
 #include "cls-plot-panel.h"
 #include "cls-test-util.h"
+#include "cls-tri-planar.h"
 #include "cls-window.h"
 
 static char *demo_dir;
@@ -381,6 +382,163 @@ test_one_case (void)
   cls_test_rm_rf (dir);
 }
 
+static void
+copy_file (const char *src,
+           const char *dst)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *dir = g_path_get_dirname (dst);
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (src, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (dst, contents, length, &error));
+  g_assert_no_error (error);
+}
+
+/* A visible label under @widget whose text contains @needle, or NULL. */
+static GtkLabel *
+find_label (GtkWidget  *widget,
+            const char *needle)
+{
+  if (!gtk_widget_get_visible (widget))
+    return NULL;
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), needle) != NULL)
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_label (child, needle);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+select_and_wait (ClsWindow  *window,
+                 const char *case_id)
+{
+  ClsSession *session = cls_window_get_session (window);
+
+  cls_session_select_case (session, case_id);
+  while (cls_session_get_case_loading (session))
+    g_main_context_iteration (NULL, TRUE);
+  iterate_until_idle ();
+}
+
+/* Issue 6: files that vanish, are replaced by another grid or are damaged
+ * after the dataset was loaded give a message in the views that names the
+ * case and the file; the calibration, which lives on the summaries, and
+ * the other cases keep working. */
+static void
+test_files_change_on_disk (void)
+{
+  g_autofree char *dir = cls_test_make_tmpdir ();
+  g_autofree char *other = cls_test_make_tmpdir ();
+  const char * const *models = cls_demo_get_models ();
+  const char *subs[] = { "labels", "images", NULL };
+  ClsDemoOptions options = { 0 };
+  g_autoptr(GError) error = NULL;
+  ClsWindow *window;
+  ClsSession *session;
+  ClsTriPlanar *views;
+  g_autofree char *gone = NULL;
+  g_autofree char *regridded = NULL;
+  g_autofree char *damaged = NULL;
+  g_autofree char *small = NULL;
+  g_autofree char *label_bytes = NULL;
+  gsize label_length;
+  const char *model;
+  GtkLabel *message;
+
+  for (guint c = 0; c < 6; c++)
+    {
+      g_autofree char *name = g_strdup_printf ("case_%04u.nii.gz", c);
+
+      for (guint i = 0; subs[i] != NULL; i++)
+        {
+          g_autofree char *src = g_build_filename (demo_dir, subs[i], name, NULL);
+          g_autofree char *dst = g_build_filename (dir, subs[i], name, NULL);
+
+          copy_file (src, dst);
+        }
+      for (guint m = 0; models[m] != NULL; m++)
+        {
+          g_autofree char *src = g_build_filename (demo_dir, "probs", models[m], name, NULL);
+          g_autofree char *dst = g_build_filename (dir, "probs", models[m], name, NULL);
+
+          copy_file (src, dst);
+        }
+    }
+
+  /* Another grid: a one-case demo of a different size. */
+  options.n_cases = 1;
+  options.dims[0] = 16;
+  options.dims[1] = 16;
+  options.dims[2] = 8;
+  g_assert_true (cls_demo_write (other, &options, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  window = open_window (dir);
+  session = cls_window_get_session (window);
+  views = CLS_TRI_PLANAR (cls_window_get_views (window));
+  while (cls_session_get_case_loading (session))
+    g_main_context_iteration (NULL, TRUE);
+  model = cls_session_get_model (session);
+  g_assert_nonnull (model);
+
+  /* 1. The probability map of case 2 disappears. */
+  gone = g_build_filename (dir, "probs", model, "case_0002.nii.gz", NULL);
+  g_assert_cmpint (g_unlink (gone), ==, 0);
+  select_and_wait (window, "case_0002");
+  g_assert_nonnull (cls_session_get_case_error (session));
+  g_assert_nonnull (strstr (cls_session_get_case_error (session)->message, "case_0002.nii.gz"));
+  g_assert_nonnull (find_label (GTK_WIDGET (window), "Could not load case_0002"));
+  g_assert_null (cls_tri_planar_get_volumes (views));
+
+  /* The calibration lives on the summaries: the sliders still work. */
+  set_epsilon_alpha (window, 0.2, 0.2);
+  check_summary (window, "0.2", "0.2");
+
+  /* 2. Case 3's map is replaced by one of another grid. */
+  regridded = g_build_filename (dir, "probs", model, "case_0003.nii.gz", NULL);
+  small = g_build_filename (other, "probs", model, "case_0000.nii.gz", NULL);
+  copy_file (small, regridded);
+  select_and_wait (window, "case_0003");
+  message = find_label (GTK_WIDGET (window), "Cannot show case_0003: ");
+  g_assert_nonnull (message);
+  g_test_message ("%s", gtk_label_get_text (message));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), "grid"));
+  g_assert_null (cls_tri_planar_get_volumes (views));
+
+  /* 3. Case 4's label is cut short in the middle of its data. */
+  damaged = g_build_filename (dir, "labels", "case_0004.nii.gz", NULL);
+  g_assert_true (g_file_get_contents (damaged, &label_bytes, &label_length, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (damaged, label_bytes, label_length / 2, &error));
+  g_assert_no_error (error);
+  select_and_wait (window, "case_0004");
+  g_assert_nonnull (cls_session_get_case_error (session));
+  g_assert_nonnull (strstr (cls_session_get_case_error (session)->message, "case_0004.nii.gz"));
+  g_assert_nonnull (find_label (GTK_WIDGET (window), "Could not load case_0004"));
+
+  /* 4. An intact case still shows, and the calibration is unchanged. */
+  select_and_wait (window, "case_0001");
+  g_assert_null (cls_session_get_case_error (session));
+  g_assert_nonnull (cls_tri_planar_get_volumes (views));
+  g_assert_null (find_label (GTK_WIDGET (window), "Could not load"));
+  set_epsilon_alpha (window, 0.1, 0.1);
+  check_summary (window, "0.1", "0.1");
+
+  close_window (window);
+  cls_test_rm_rf (dir);
+  cls_test_rm_rf (other);
+}
+
 /* Masks are {p >= ĉ} voxel for voxel, land where asked, and never on an
  * input of the dataset. */
 static void
@@ -597,6 +755,7 @@ main (int   argc,
   g_test_add_func ("/window/violating-filter", test_violating_filter);
   g_test_add_func ("/window/rows-and-selection", test_rows_and_selection);
   g_test_add_func ("/window/one-case", test_one_case);
+  g_test_add_func ("/window/files-change-on-disk", test_files_change_on_disk);
   g_test_add_func ("/window/export-masks", test_export_masks);
   g_test_add_func ("/window/calibration-json", test_calibration_json_matches_cli);
   g_test_add_func ("/window/thousand-cases", test_thousand_cases);
