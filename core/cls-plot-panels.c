@@ -161,6 +161,47 @@ add_epsilon_line (ClsPlot *plot,
 /* ------------------------------------------------------------------------ */
 /* (a) loss curve                                                             */
 
+/* The corners of a loss profile's curve L(t) = #{v_j < 1 − t} / m for
+ * values sorted from largest (cls-risk-control.h), @first of them at least
+ * 1 (in the mask at every t): it starts at (m − first) / m and falls at
+ * t = 1 − v for each distinct value v below 1. The losses are exact counts
+ * over m; only the positions 1 − v are for drawing. */
+static void
+step_corners (const double       *values,
+              guint64             m,
+              guint64             first,
+              const ClsValueMap  *map,
+              double            **t,
+              double            **loss,
+              guint              *n)
+{
+  guint k = 0;
+
+  *t = g_new (double, m + 1);
+  *loss = g_new (double, m + 1);
+
+  (*t)[k] = 0;
+  (*loss)[k] = (double) (m - first) / (double) m;
+  k++;
+
+  for (guint64 j = first; j < m;)
+    {
+      double v = map != NULL ? cls_value_map_apply (map, values[j]) : values[j];
+      guint64 end = j + 1;
+
+      while (end < m && (map != NULL ? cls_value_map_apply (map, values[end]) : values[end]) == v)
+        end++;
+
+      /* From t = 1 − v on, the `end` largest values are in the mask. */
+      (*t)[k] = 1.0 - v;
+      (*loss)[k] = (double) (m - end) / (double) m;
+      k++;
+      j = end;
+    }
+
+  *n = k;
+}
+
 /**
  * cls_plot_panel_loss_points:
  * @summary: a case
@@ -184,36 +225,48 @@ cls_plot_panel_loss_points (const ClsCaseSummary  *summary,
   guint64 g = cls_case_summary_get_n_lesion (summary);
   const double *probs = cls_case_summary_get_lesion_probs (summary);
   guint64 at_least_one = cls_case_summary_lesion_at_least (summary, map, 1.0);
-  guint k = 0;
 
   *n = 0;
   *t = *fnr = NULL;
   if (g == 0)
     return;
 
-  *t = g_new (double, g + 1);
-  *fnr = g_new (double, g + 1);
+  step_corners (probs, g, at_least_one, map, t, fnr, n);
+}
 
-  (*t)[k] = 0;
-  (*fnr)[k] = (double) (g - at_least_one) / (double) g;
-  k++;
+/* Panel (a) from the corners of a loss curve: the ε line, the marks at
+ * t_i, t̂ and 0.5, the steps; @empty says why there are none. */
+static ClsPlot *
+loss_plot (const char   *title,
+           const char   *y_axis,
+           const char   *hover,
+           const double *t,
+           const double *loss,
+           guint         n,
+           const char   *empty,
+           double        epsilon,
+           double        t_i,
+           double        t_hat)
+{
+  g_autoptr(ClsPlot) plot = cls_plot_new ();
+  double lo, hi;
 
-  for (guint64 j = at_least_one; j < g;)
+  cls_plot_set_title (plot, title);
+  with_margin (0, 1, &lo, &hi);
+  cls_plot_set_x_axis (plot, _("threshold t (mask: p ≥ 1 − t)"), lo, hi);
+  cls_plot_set_y_axis (plot, y_axis, lo, hi);
+
+  if (n == 0)
     {
-      double v = cls_value_map_apply (map, probs[j]);
-      guint64 end = j + 1;
-
-      while (end < g && cls_value_map_apply (map, probs[end]) == v)
-        end++;
-
-      /* From t = 1 − v on, the `end` largest lesion voxels are in the mask. */
-      (*t)[k] = 1.0 - v;
-      (*fnr)[k] = (double) (g - end) / (double) g;
-      k++;
-      j = end;
+      cls_plot_set_message (plot, empty);
+      return g_steal_pointer (&plot);
     }
 
-  *n = k;
+  add_epsilon_line (plot, epsilon, FALSE);
+  add_threshold_marks (plot, t_i, t_hat);
+  cls_plot_item_set_hover (plot, cls_plot_add_step (plot, CLS_PLOT_INK_FG, t, loss, n), "t", hover);
+
+  return g_steal_pointer (&plot);
 }
 
 /**
@@ -236,36 +289,103 @@ cls_plot_panel_loss (const ClsCaseSummary *summary,
                      double                t_i,
                      double                t_hat)
 {
-  g_autoptr(ClsPlot) plot = cls_plot_new ();
   g_autofree double *t = NULL;
   g_autofree double *fnr = NULL;
   g_autofree char *title = NULL;
   ClsValueMap map;
-  double lo, hi;
   guint n;
 
   g_return_val_if_fail (summary != NULL, NULL);
 
   title = g_markup_printf_escaped (_("Loss curve of %s"), cls_case_summary_get_case_id (summary));
-  cls_plot_set_title (plot, title);
-  with_margin (0, 1, &lo, &hi);
-  cls_plot_set_x_axis (plot, _("threshold t (mask: p ≥ 1 − t)"), lo, hi);
-  cls_plot_set_y_axis (plot, _("FNR (share of lesion missed)"), lo, hi);
-
   cls_case_summary_get_value_map (summary, normalize, &map);
   cls_plot_panel_loss_points (summary, &map, &t, &fnr, &n);
 
-  if (n == 0)
-    {
-      cls_plot_set_message (plot, _("This case has no lesion voxels: its FNR is undefined"));
-      return g_steal_pointer (&plot);
-    }
+  return loss_plot (title, _("FNR (share of lesion missed)"), "FNR", t, fnr, n,
+                    _("This case has no lesion voxels: its FNR is undefined"), epsilon, t_i, t_hat);
+}
 
-  add_epsilon_line (plot, epsilon, FALSE);
-  add_threshold_marks (plot, t_i, t_hat);
-  cls_plot_item_set_hover (plot, cls_plot_add_step (plot, CLS_PLOT_INK_FG, t, fnr, n), "t", "FNR");
+/**
+ * cls_plot_panel_lesion_loss_points:
+ * @summary: a case with its lesions (cls_case_summary_get_components())
+ * @map: (nullable): its value map (normalisation)
+ * @coverage: the share of a lesion's voxels that detects it
+ * @t: (out) (transfer full) (array length=n): where the lesion loss steps
+ * @loss: (out) (transfer full) (array length=n): the lesion loss from there on
+ * @n: (out): how many steps
+ *
+ * The corners of the lesion loss curve L(t) = #{d_j < 1 − t} / J
+ * (cls-lesion-loss.h): the share of the case's J lesions not detected by
+ * the mask {p ≥ 1 − t}, a right-continuous step function that falls at
+ * t = 1 − d for each distinct detection cut d. @n is 0 for a case without
+ * lesions or whose summary does not know them.
+ */
+void
+cls_plot_panel_lesion_loss_points (const ClsCaseSummary  *summary,
+                                   const ClsValueMap     *map,
+                                   ClsFraction            coverage,
+                                   double               **t,
+                                   double               **loss,
+                                   guint                 *n)
+{
+  const ClsComponents *components = cls_case_summary_get_components (summary);
+  g_autoptr(ClsLesionCuts) cuts = NULL;
+  guint32 first = 0;
 
-  return g_steal_pointer (&plot);
+  *n = 0;
+  *t = *loss = NULL;
+  if (components == NULL || cls_components_get_n (components) == 0)
+    return;
+
+  cuts = cls_lesion_cuts_new (components, coverage, map);
+  if (cuts->n == 0)
+    return;
+  while (first < cuts->n && cuts->cuts[first] >= 1.0)
+    first++;
+  /* The detection cuts are already mapped values. */
+  step_corners (cuts->cuts, cuts->n, first, NULL, t, loss, n);
+}
+
+/**
+ * cls_plot_panel_lesion_loss:
+ * @summary: the selected case
+ * @normalize: the calibration's normalisation
+ * @coverage: the share of a lesion's voxels that detects it
+ * @epsilon: the tolerated lesion loss ε
+ * @t_i: the case's critical threshold for the lesion loss (NaN: not shown)
+ * @t_hat: the calibrated threshold (NaN: not shown)
+ *
+ * Panel (a) for the lesion loss: the share of the case's lesions that the
+ * mask misses against t, with the ε line and marks at t_i, t̂ and 0.5.
+ *
+ * Returns: (transfer full): the plot
+ */
+ClsPlot *
+cls_plot_panel_lesion_loss (const ClsCaseSummary *summary,
+                            ClsNormalize          normalize,
+                            ClsFraction           coverage,
+                            double                epsilon,
+                            double                t_i,
+                            double                t_hat)
+{
+  g_autofree double *t = NULL;
+  g_autofree double *loss = NULL;
+  g_autofree char *title = NULL;
+  ClsValueMap map;
+  guint n;
+
+  g_return_val_if_fail (summary != NULL, NULL);
+
+  title = g_markup_printf_escaped (_("Lesion loss curve of %s"), cls_case_summary_get_case_id (summary));
+  cls_case_summary_get_value_map (summary, normalize, &map);
+  cls_plot_panel_lesion_loss_points (summary, &map, coverage, &t, &loss, &n);
+
+  return loss_plot (title, _("lesion FNR (share of lesions missed)"), _("lesion FNR"), t, loss, n,
+                    cls_case_summary_get_components (summary) == NULL
+                    ? _("This case’s summary does not store its lesions: summarise it again to "
+                        "see its lesion loss")
+                    : _("This case has no lesions: its lesion FNR is undefined"),
+                    epsilon, t_i, t_hat);
 }
 
 /**
@@ -273,7 +393,9 @@ cls_plot_panel_loss (const ClsCaseSummary *summary,
  * @calibration: a calibration
  * @i: one of its cases
  *
- * Panel (a) for case @i of @calibration, with its ε, t_i and t̂.
+ * Panel (a) for case @i of @calibration, with its ε, t_i and t̂: the
+ * voxel loss curve, or the lesion loss curve when @calibration uses the
+ * lesion loss.
  *
  * Returns: (transfer full): the plot
  */
@@ -286,6 +408,13 @@ cls_plot_panel_loss_for_case (const ClsCalibration *calibration,
 
   g_return_val_if_fail (r != NULL, NULL);
 
+  if (params->loss == CLS_LOSS_LESION)
+    return cls_plot_panel_lesion_loss (r->summary, params->normalize,
+                                       params->lesion_coverage.den != 0 ? params->lesion_coverage
+                                                                        : CLS_DEFAULT_LESION_COVERAGE,
+                                       cls_fraction_to_double (params->epsilon),
+                                       r->skipped ? NAN : r->score.t,
+                                       cls_calibration_get_t_hat (calibration));
   return cls_plot_panel_loss (r->summary, params->normalize,
                               cls_fraction_to_double (params->epsilon),
                               r->skipped ? NAN : r->score.t,

@@ -21,7 +21,8 @@ G_BEGIN_DECLS
 
 /**
  * ClsPlotPanel:
- * @CLS_PLOT_PANEL_LOSS: (a) a case's loss curve FNR(t)
+ * @CLS_PLOT_PANEL_LOSS: (a) a case's loss curve FNR(t), or its lesion loss
+ *   curve with the lesion loss
  * @CLS_PLOT_PANEL_THRESHOLDS: (b) histogram of the calibration cases' t_i
  * @CLS_PLOT_PANEL_ECR_ALPHA: (c) ECR against α with the theory band
  * @CLS_PLOT_PANEL_PC_ALPHA: (d) PC against α, one line per model
@@ -50,6 +51,18 @@ void        cls_plot_panel_loss_points                (const ClsCaseSummary *sum
 
 ClsPlot    *cls_plot_panel_loss                       (const ClsCaseSummary *summary,
                                                        ClsNormalize          normalize,
+                                                       double                epsilon,
+                                                       double                t_i,
+                                                       double                t_hat);
+void        cls_plot_panel_lesion_loss_points         (const ClsCaseSummary *summary,
+                                                       const ClsValueMap    *map,
+                                                       ClsFraction           coverage,
+                                                       double              **t,
+                                                       double              **loss,
+                                                       guint                *n);
+ClsPlot    *cls_plot_panel_lesion_loss                (const ClsCaseSummary *summary,
+                                                       ClsNormalize          normalize,
+                                                       ClsFraction           coverage,
                                                        double                epsilon,
                                                        double                t_i,
                                                        double                t_hat);

@@ -27,6 +27,15 @@ GtkAdjustment *cls_control_panel_get_seed             (ClsControlPanel *self);
 GtkDropDown   *cls_control_panel_get_model_dropdown   (ClsControlPanel *self);
 GtkDropDown   *cls_control_panel_get_method_dropdown  (ClsControlPanel *self);
 GtkDropDown   *cls_control_panel_get_policy_dropdown  (ClsControlPanel *self);
+GtkDropDown   *cls_control_panel_get_guarantee_dropdown (ClsControlPanel *self);
+GtkDropDown   *cls_control_panel_get_loss_dropdown    (ClsControlPanel *self);
+GtkAdjustment *cls_control_panel_get_delta            (ClsControlPanel *self);
+GtkAdjustment *cls_control_panel_get_lesion_coverage  (ClsControlPanel *self);
+const char    *cls_control_panel_get_method_note      (ClsControlPanel *self);
+
+const char    *cls_control_panel_refusal              (ClsMethod        method,
+                                                       ClsLoss          loss,
+                                                       gboolean         has_lesions);
 
 double         cls_control_panel_round                (double           value,
                                                        guint            digits);

@@ -19,6 +19,7 @@ GtkWidget *cls_explain_popover_new          (void);
 void       cls_explain_popover_set_session  (ClsExplainPopover *self,
                                              ClsSession        *session);
 char      *cls_explain_guarantee            (ClsSession        *session);
+char      *cls_explain_guarantee_short      (const ClsCalibrationParams *params);
 char      *cls_explain_details              (ClsSession        *session);
 
 G_END_DECLS

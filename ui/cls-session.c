@@ -32,8 +32,10 @@ struct _ClsSession
   guint                 model;
   GListStore           *rows;
 
-  ClsCalibrationParams  params;
+  ClsCalibrationParams  params;        /* as chosen; delta kept apart */
+  ClsFraction           delta;
   ClsEvaluationParams   eval;
+  int                   lesions;       /* the model's cases know their lesions: -1 not asked */
   guint                 freeze_count;
   gboolean              dirty;
 
@@ -193,6 +195,8 @@ cls_session_init (ClsSession *self)
                                             (GDestroyNotify) cls_evaluator_free);
   cls_calibration_params_init (&self->params);
   cls_evaluation_params_init (&self->eval);
+  self->delta = CLS_DEFAULT_DELTA;
+  self->lesions = -1;
 }
 
 ClsSession *
@@ -248,6 +252,7 @@ cls_session_set_data (ClsSession *self,
 
   self->dataset = dataset != NULL ? cls_dataset_ref (dataset) : NULL;
   self->sets = sets;
+  self->lesions = -1;
   self->synthetic = synthetic;
   self->model = 0;
   if (sets != NULL)
@@ -420,6 +425,7 @@ cls_session_set_model (ClsSession *self,
 
         case_id = g_strdup (self->case_id);
         self->model = i;
+        self->lesions = -1;
         rebuild_rows (self);
         g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
         g_signal_emit (self, signals[DATA_CHANGED], 0);
@@ -494,6 +500,89 @@ cls_session_set_method (ClsSession *self,
   params_changed (self);
 }
 
+/**
+ * cls_session_set_guarantee:
+ * @self: a session
+ * @guarantee: the guarantee of the exact and bisect methods
+ *
+ * CRC and LTT have their own guarantee: for them @guarantee is kept for
+ * later but not used (cls_session_get_params() says what is).
+ */
+void
+cls_session_set_guarantee (ClsSession   *self,
+                           ClsGuarantee  guarantee)
+{
+  g_return_if_fail (CLS_IS_SESSION (self));
+  if (self->params.guarantee == guarantee)
+    return;
+  self->params.guarantee = guarantee;
+  params_changed (self);
+}
+
+/**
+ * cls_session_set_delta:
+ * @self: a session
+ * @delta: δ of the PAC guarantee and of Learn then Test, as a spin button
+ *   gives it (the shortest decimal is used exactly)
+ */
+void
+cls_session_set_delta (ClsSession *self,
+                       double      delta)
+{
+  g_return_if_fail (CLS_IS_SESSION (self));
+  if (set_fraction (&self->delta, delta))
+    params_changed (self);
+}
+
+void
+cls_session_set_loss (ClsSession *self,
+                      ClsLoss     loss)
+{
+  g_return_if_fail (CLS_IS_SESSION (self));
+  if (self->params.loss == loss)
+    return;
+  self->params.loss = loss;
+  params_changed (self);
+}
+
+/**
+ * cls_session_set_lesion_coverage:
+ * @self: a session
+ * @coverage: the share of a lesion's voxels that detects it, as a spin
+ *   button gives it
+ */
+void
+cls_session_set_lesion_coverage (ClsSession *self,
+                                 double      coverage)
+{
+  g_return_if_fail (CLS_IS_SESSION (self));
+  if (set_fraction (&self->params.lesion_coverage, coverage))
+    params_changed (self);
+}
+
+/**
+ * cls_session_has_lesions:
+ * @self: a session
+ *
+ * Returns: whether every case of the current model knows its lesions (the
+ *   connected components of its ground truth), which the lesion loss needs
+ */
+gboolean
+cls_session_has_lesions (ClsSession *self)
+{
+  const ClsCaseSet *set;
+
+  g_return_val_if_fail (CLS_IS_SESSION (self), FALSE);
+
+  set = cls_session_get_case_set (self);
+  if (set == NULL)
+    return FALSE;
+  if (self->lesions < 0)
+    self->lesions = cls_case_summaries_have_components ((ClsCaseSummary * const *) set->summaries->pdata,
+                                                        set->summaries->len);
+  return self->lesions > 0;
+}
+
 void
 cls_session_set_empty_policy (ClsSession     *self,
                               ClsEmptyPolicy  policy)
@@ -563,12 +652,42 @@ cls_session_thaw (ClsSession *self)
     }
 }
 
+/**
+ * cls_session_get_params:
+ * @self: a session
+ * @params: (out): the parameters the calibration uses
+ *
+ * What was chosen, made into parameters the core takes: the guarantee
+ * applies to the exact and bisect methods only (CRC and LTT have their
+ * own), and δ is given only to the PAC guarantee and to LTT, which use it.
+ */
 void
 cls_session_get_params (ClsSession           *self,
                         ClsCalibrationParams *params)
 {
+  gboolean rank_method;
+
   g_return_if_fail (CLS_IS_SESSION (self));
+
   *params = self->params;
+  rank_method = params->method == CLS_METHOD_EXACT || params->method == CLS_METHOD_BISECT;
+  if (!rank_method)
+    params->guarantee = CLS_GUARANTEE_MARGINAL;
+  params->delta = params->guarantee == CLS_GUARANTEE_PAC || params->method == CLS_METHOD_LTT
+                  ? self->delta : (ClsFraction) { 0, 0 };
+}
+
+/**
+ * cls_session_get_delta:
+ * @self: a session
+ *
+ * Returns: δ as chosen, whether or not the method uses it
+ */
+ClsFraction
+cls_session_get_delta (ClsSession *self)
+{
+  g_return_val_if_fail (CLS_IS_SESSION (self), CLS_DEFAULT_DELTA);
+  return self->delta;
 }
 
 void
@@ -661,10 +780,13 @@ void
 cls_session_recompute (ClsSession *self)
 {
   const ClsCaseSet *set;
+  ClsCalibrationParams params;
   gint64 start = g_get_monotonic_time ();
   guint n_rows;
 
   g_return_if_fail (CLS_IS_SESSION (self));
+
+  cls_session_get_params (self, &params);
 
   g_clear_pointer (&self->calibration, cls_calibration_free);
   g_clear_pointer (&self->evaluation, cls_evaluation_free);
@@ -675,10 +797,10 @@ cls_session_recompute (ClsSession *self)
   if (set != NULL)
     {
       self->calibration = cls_calibration_new ((ClsCaseSummary * const *) set->summaries->pdata,
-                                               set->summaries->len, &self->params,
+                                               set->summaries->len, &params,
                                                &self->calibration_error);
       if (set->summaries->len > 0)
-        self->evaluation = cls_evaluator_run (get_evaluator (self, set), &self->params,
+        self->evaluation = cls_evaluator_run (get_evaluator (self, set), &params,
                                               &self->eval, &self->evaluation_error);
       else
         g_set_error (&self->evaluation_error, CLS_ERROR, CLS_ERROR_NO_CASES,

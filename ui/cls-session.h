@@ -45,6 +45,16 @@ void                  cls_session_set_alpha            (ClsSession              
                                                         double                      alpha);
 void                  cls_session_set_method           (ClsSession                 *self,
                                                         ClsMethod                   method);
+void                  cls_session_set_guarantee        (ClsSession                 *self,
+                                                        ClsGuarantee                guarantee);
+void                  cls_session_set_delta            (ClsSession                 *self,
+                                                        double                      delta);
+ClsFraction           cls_session_get_delta            (ClsSession                 *self);
+void                  cls_session_set_loss             (ClsSession                 *self,
+                                                        ClsLoss                     loss);
+void                  cls_session_set_lesion_coverage  (ClsSession                 *self,
+                                                        double                      coverage);
+gboolean              cls_session_has_lesions          (ClsSession                 *self);
 void                  cls_session_set_empty_policy     (ClsSession                 *self,
                                                         ClsEmptyPolicy              policy);
 void                  cls_session_set_n_splits         (ClsSession                 *self,

@@ -21,6 +21,7 @@ struct _ClsSummaryPanel
   GtkMenuButton     *explain_button;
   ClsExplainPopover *explain_popover;
   GtkLabel          *splits_heading;
+  GtkLabel          *rank_label;
   GtkLabel          *values[CLS_SUMMARY_N_FIELDS];
 };
 
@@ -81,11 +82,19 @@ update_calibration (ClsSummaryPanel      *self,
                     GString              *message)
 {
   const GError *error = cls_session_get_calibration_error (self->session);
+  ClsCalibrationParams params;
+  gboolean rank_method;
   guint n, skipped;
 
+  cls_session_get_params (self->session, &params);
+  rank_method = params.method == CLS_METHOD_EXACT || params.method == CLS_METHOD_BISECT;
   for (guint f = CLS_SUMMARY_CASES; f <= CLS_SUMMARY_COVERED; f++)
     set_text (self, f, NULL);
+  take_text (self, CLS_SUMMARY_GUARANTEE, cls_explain_guarantee_short (&params));
   gtk_widget_remove_css_class (GTK_WIDGET (self->values[CLS_SUMMARY_FEASIBLE]), "error");
+  gtk_label_set_text (self->rank_label, params.method == CLS_METHOD_CRC ? _("Risk bound")
+                                        : params.method == CLS_METHOD_LTT ? _("p-value")
+                                        : _("Rank k"));
 
   if (cal == NULL)
     {
@@ -104,8 +113,16 @@ update_calibration (ClsSummaryPanel      *self,
   else
     take_text (self, CLS_SUMMARY_CASES, g_strdup_printf ("%u", n));
 
-  take_text (self, CLS_SUMMARY_RANK,
-             g_strdup_printf (_("%" PRIu64 " of %u"), cls_calibration_get_rank (cal), n));
+  if (rank_method)
+    take_text (self, CLS_SUMMARY_RANK,
+               g_strdup_printf (_("%" PRIu64 " of %u"), cls_calibration_get_rank (cal), n));
+  else
+    {
+      const ClsStratumResult *stratum = cls_calibration_get_stratum (cal, 0);
+
+      /* CRC: (n R̂ + 1) / (n + 1) ≤ ε at ĉ; LTT: its p-value ≤ δ. */
+      take_text (self, CLS_SUMMARY_RANK, g_strdup_printf ("%.4g", stratum->bound));
+    }
   take_text (self, CLS_SUMMARY_T_HAT, g_strdup_printf ("%.4f", cls_calibration_get_t_hat (cal)));
   take_text (self, CLS_SUMMARY_CUT, g_strdup_printf ("p ≥ %.6g", cls_calibration_get_cut (cal)));
   take_text (self, CLS_SUMMARY_COVERED,
@@ -113,6 +130,11 @@ update_calibration (ClsSummaryPanel      *self,
 
   if (cls_calibration_is_feasible (cal))
     set_text (self, CLS_SUMMARY_FEASIBLE, _("Yes"));
+  else if (!rank_method)
+    {
+      set_text (self, CLS_SUMMARY_FEASIBLE, _("No: no threshold meets the bound"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->values[CLS_SUMMARY_FEASIBLE]), "error");
+    }
   else
     {
       guint64 min_n = cls_calibration_get_min_n (cal);
@@ -163,8 +185,9 @@ update_evaluation (ClsSummaryPanel     *self,
 
   set_stat (self, CLS_SUMMARY_ECR_FIXED, eval, CLS_SPLIT_FIELD (ecr_fixed), 3);
   set_stat (self, CLS_SUMMARY_ECR_CALIBRATED, eval, CLS_SPLIT_FIELD (ecr_calibrated), 3);
-  take_text (self, CLS_SUMMARY_ECR_THEORY,
-             g_strdup_printf ("%.3f", cls_evaluation_get_theory_ecr (eval)));
+  if (cls_evaluation_has_theory (eval))
+    take_text (self, CLS_SUMMARY_ECR_THEORY,
+               g_strdup_printf ("%.3f", cls_evaluation_get_theory_ecr (eval)));
   set_stat (self, CLS_SUMMARY_FNR_FIXED, eval, CLS_SPLIT_FIELD (fnr_fixed), 3);
   set_stat (self, CLS_SUMMARY_FNR_CALIBRATED, eval, CLS_SPLIT_FIELD (fnr_calibrated), 3);
   set_stat (self, CLS_SUMMARY_PC_FIXED, eval, CLS_SPLIT_FIELD (pc_fixed), 4);
@@ -180,6 +203,7 @@ update (ClsSummaryPanel *self)
     {
       for (guint f = 0; f < CLS_SUMMARY_MESSAGE; f++)
         set_text (self, f, NULL);
+      set_text (self, CLS_SUMMARY_GUARANTEE, NULL);
       gtk_label_set_text (self->splits_heading, _("Random splits"));
       gtk_label_set_text (self->values[CLS_SUMMARY_MESSAGE], "");
       gtk_widget_set_visible (GTK_WIDGET (self->values[CLS_SUMMARY_MESSAGE]), FALSE);
@@ -267,6 +291,7 @@ cls_summary_panel_class_init (ClsSummaryPanelClass *klass)
     { CLS_SUMMARY_PC_FIXED, "pc_fixed_value" },
     { CLS_SUMMARY_PC_CALIBRATED, "pc_calibrated_value" },
     { CLS_SUMMARY_MESSAGE, "message_value" },
+    { CLS_SUMMARY_GUARANTEE, "guarantee_value" },
   };
 
   object_class->dispose = cls_summary_panel_dispose;
@@ -285,6 +310,7 @@ cls_summary_panel_class_init (ClsSummaryPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ClsSummaryPanel, explain_button);
   gtk_widget_class_bind_template_child (widget_class, ClsSummaryPanel, explain_popover);
   gtk_widget_class_bind_template_child (widget_class, ClsSummaryPanel, splits_heading);
+  gtk_widget_class_bind_template_child (widget_class, ClsSummaryPanel, rank_label);
   for (guint i = 0; i < G_N_ELEMENTS (children); i++)
     gtk_widget_class_bind_template_child_full (widget_class, children[i].name, FALSE,
                                                G_STRUCT_OFFSET (ClsSummaryPanel, values)

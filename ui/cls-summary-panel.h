@@ -14,7 +14,8 @@ G_BEGIN_DECLS
 /**
  * ClsSummaryField:
  * @CLS_SUMMARY_CASES: n, "%u", with the skipped empty masks in brackets
- * @CLS_SUMMARY_RANK: "k of n"
+ * @CLS_SUMMARY_RANK: "k of n" (CRC: the bound (n R̂ + 1) / (n + 1) at ĉ;
+ *   LTT: the p-value at ĉ)
  * @CLS_SUMMARY_T_HAT: t̂, "%.4f"
  * @CLS_SUMMARY_CUT: the probability cut, "p ≥ %.6g"
  * @CLS_SUMMARY_FEASIBLE: "Yes", or "No: needs at least N cases"
@@ -27,6 +28,8 @@ G_BEGIN_DECLS
  * @CLS_SUMMARY_PC_FIXED: test PC at t = 0.5, "%.4f ± %.4f"
  * @CLS_SUMMARY_PC_CALIBRATED: the same at t̂
  * @CLS_SUMMARY_MESSAGE: why something is missing, or empty
+ * @CLS_SUMMARY_GUARANTEE: what the method guarantees, in symbols
+ *   (cls_explain_guarantee_short())
  *
  * The values the panel shows, for tests and for the explain popover.
  */
@@ -45,6 +48,7 @@ typedef enum {
   CLS_SUMMARY_PC_FIXED,
   CLS_SUMMARY_PC_CALIBRATED,
   CLS_SUMMARY_MESSAGE,
+  CLS_SUMMARY_GUARANTEE,
   CLS_SUMMARY_N_FIELDS
 } ClsSummaryField;
 
