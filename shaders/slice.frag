@@ -10,6 +10,9 @@
  *   SHOW_FIXED, SHOW_CALIBRATED,       the overlays (ClsOverlayFlags)
  *   SHOW_TRUTH, SHOW_MISSED,
  *   SHOW_HEATMAP
+ *   SHOW_COMPARE                       two methods' masks (never with
+ *                                      SHOW_FIXED, SHOW_CALIBRATED or
+ *                                      SHOW_MISSED)
  *   MASK_OUTLINE                       masks outlined, not filled
  *
  * so that each program holds only the code its picture needs: software
@@ -52,6 +55,12 @@ uniform vec4  u_color_calibrated;
 uniform vec4  u_color_truth;
 uniform vec4  u_color_missed;
 uniform vec4  u_background;
+
+uniform float u_cut_a;          /* the two methods' cuts (SHOW_COMPARE) */
+uniform float u_cut_b;
+uniform vec4  u_color_agreement;
+uniform vec4  u_color_only_a;
+uniform vec4  u_color_only_b;
 
 out vec4 frag_color;
 
@@ -139,6 +148,18 @@ shade_voxel (ivec2 index,
     vec4 fill = fixed_wins ? u_color_fixed : u_color_calibrated;
 
     color = mix (color, fill.rgb, fixed_wins || fill_calibrated ? fill.a * u_opacity : 0.0);
+  }
+#endif
+
+  /* Two methods at once, always filled: where both masks hold, where only
+   * A's, where only B's. Each is decided as the calibrated mask is. */
+#if SHOW_COMPARE && HAS_PROB
+  {
+    bool in_a = p >= u_cut_a;
+    bool in_b = p >= u_cut_b;
+    vec4 fill = in_a && in_b ? u_color_agreement : (in_a ? u_color_only_a : u_color_only_b);
+
+    color = mix (color, fill.rgb, in_a || in_b ? fill.a * u_opacity : 0.0);
   }
 #endif
 

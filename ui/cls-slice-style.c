@@ -29,7 +29,8 @@ G_DEFINE_FLAGS_TYPE (ClsOverlayFlags, cls_overlay_flags,
   G_DEFINE_ENUM_VALUE (CLS_OVERLAY_GROUND_TRUTH, "ground-truth"),
   G_DEFINE_ENUM_VALUE (CLS_OVERLAY_MISSED, "missed"),
   G_DEFINE_ENUM_VALUE (CLS_OVERLAY_HEATMAP, "heatmap"),
-  G_DEFINE_ENUM_VALUE (CLS_OVERLAY_CROSSHAIR, "crosshair"))
+  G_DEFINE_ENUM_VALUE (CLS_OVERLAY_CROSSHAIR, "crosshair"),
+  G_DEFINE_ENUM_VALUE (CLS_OVERLAY_COMPARE, "compare"))
 
 G_DEFINE_ENUM_TYPE (ClsWindowPreset, cls_window_preset,
   G_DEFINE_ENUM_VALUE (CLS_WINDOW_PRESET_AUTO, "auto"),
@@ -88,6 +89,7 @@ struct _ClsSliceStyle
 {
   GObject             parent_instance;
   double              cut;
+  double              compare_cuts[2];
   ClsOverlayFlags     overlays;
   ClsMaskStyle        mask_style;
   double              opacity;
@@ -127,6 +129,9 @@ static const char * const default_colors[CLS_N_OVERLAY_COLORS] = {
   [CLS_OVERLAY_COLOR_GROUND_TRUTH]    = "#009E73",
   [CLS_OVERLAY_COLOR_MISSED]          = "#CC79A7",
   [CLS_OVERLAY_COLOR_CROSSHAIR]       = "rgba(255,255,255,0.6)",
+  [CLS_OVERLAY_COLOR_AGREEMENT]       = "#F0E442",
+  [CLS_OVERLAY_COLOR_ONLY_A]          = "#D55E00",
+  [CLS_OVERLAY_COLOR_ONLY_B]          = "#56B4E9",
 };
 
 static void
@@ -258,6 +263,7 @@ static void
 cls_slice_style_init (ClsSliceStyle *self)
 {
   self->cut = 0.5;
+  self->compare_cuts[0] = self->compare_cuts[1] = G_MAXDOUBLE;
   self->overlays = CLS_OVERLAY_DEFAULT;
   self->mask_style = CLS_MASK_STYLE_FILL;
   self->opacity = 0.5;
@@ -327,6 +333,52 @@ cls_slice_style_set_cut (ClsSliceStyle *self,
     return;
   self->cut = cut;
   style_changed (self, STYLE_PROP_CUT);
+}
+
+/**
+ * cls_slice_style_get_compare_cuts:
+ * @self: a #ClsSliceStyle
+ * @cut_a: (out) (optional): the cut of method A
+ * @cut_b: (out) (optional): the cut of method B
+ *
+ * The cuts of the two-method overlay (%CLS_OVERLAY_COMPARE); above every
+ * probability (%G_MAXDOUBLE) until set.
+ */
+void
+cls_slice_style_get_compare_cuts (ClsSliceStyle *self,
+                                  double        *cut_a,
+                                  double        *cut_b)
+{
+  g_return_if_fail (CLS_IS_SLICE_STYLE (self));
+
+  if (cut_a != NULL)
+    *cut_a = self->compare_cuts[0];
+  if (cut_b != NULL)
+    *cut_b = self->compare_cuts[1];
+}
+
+/**
+ * cls_slice_style_set_compare_cuts:
+ * @self: a #ClsSliceStyle
+ * @cut_a: the probability cut of method A (its mask is {p >= @cut_a})
+ * @cut_b: the probability cut of method B
+ *
+ * Each cut is compared as cls_slice_style_set_cut() says: exactly for a
+ * float32 probability map and the cuts the calibration gives.
+ */
+void
+cls_slice_style_set_compare_cuts (ClsSliceStyle *self,
+                                  double         cut_a,
+                                  double         cut_b)
+{
+  g_return_if_fail (CLS_IS_SLICE_STYLE (self));
+
+  if (isnan (cut_a) || isnan (cut_b) ||
+      (self->compare_cuts[0] == cut_a && self->compare_cuts[1] == cut_b))
+    return;
+  self->compare_cuts[0] = cut_a;
+  self->compare_cuts[1] = cut_b;
+  style_changed (self, STYLE_PROP_0);
 }
 
 /**

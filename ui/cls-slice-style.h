@@ -52,6 +52,10 @@ typedef enum {
  *   negatives at the cut), always filled
  * @CLS_OVERLAY_HEATMAP: the probability as a colour map (viridis)
  * @CLS_OVERLAY_CROSSHAIR: the lines through the cursor voxel
+ * @CLS_OVERLAY_COMPARE: the masks of two methods A and B at once, filled:
+ *   voxels in both, only in A's, only in B's (p >= cut A, p >= cut B; see
+ *   cls_slice_style_set_compare_cuts()); it replaces the masks at 0.5 and
+ *   at the calibrated cut and the missed voxels
  */
 typedef enum /*< flags >*/ {
   CLS_OVERLAY_NONE            = 0,
@@ -61,6 +65,7 @@ typedef enum /*< flags >*/ {
   CLS_OVERLAY_MISSED          = 1 << 3,
   CLS_OVERLAY_HEATMAP         = 1 << 4,
   CLS_OVERLAY_CROSSHAIR       = 1 << 5,
+  CLS_OVERLAY_COMPARE         = 1 << 6,
 } ClsOverlayFlags;
 
 #define CLS_OVERLAY_DEFAULT (CLS_OVERLAY_MASK_FIXED | CLS_OVERLAY_MASK_CALIBRATED | \
@@ -74,6 +79,12 @@ typedef enum /*< flags >*/ {
  * @CLS_OVERLAY_COLOR_GROUND_TRUTH: the ground-truth outline (default bluish green #009E73)
  * @CLS_OVERLAY_COLOR_MISSED: the missed lesion voxels (default reddish purple #CC79A7)
  * @CLS_OVERLAY_COLOR_CROSSHAIR: the crosshair (default translucent white)
+ * @CLS_OVERLAY_COLOR_AGREEMENT: voxels in the masks of both compared
+ *   methods (default yellow #F0E442)
+ * @CLS_OVERLAY_COLOR_ONLY_A: voxels only in method A's mask (default
+ *   vermillion #D55E00)
+ * @CLS_OVERLAY_COLOR_ONLY_B: voxels only in method B's mask (default sky
+ *   blue #56B4E9)
  * @CLS_N_OVERLAY_COLORS: how many
  *
  * The defaults are the Okabe-Ito palette, which stays distinct under the
@@ -85,6 +96,9 @@ typedef enum {
   CLS_OVERLAY_COLOR_GROUND_TRUTH,
   CLS_OVERLAY_COLOR_MISSED,
   CLS_OVERLAY_COLOR_CROSSHAIR,
+  CLS_OVERLAY_COLOR_AGREEMENT,
+  CLS_OVERLAY_COLOR_ONLY_A,
+  CLS_OVERLAY_COLOR_ONLY_B,
   CLS_N_OVERLAY_COLORS,
 } ClsOverlayColor;
 
@@ -130,6 +144,12 @@ ClsSliceStyle      *cls_slice_style_new               (void);
 double              cls_slice_style_get_cut           (ClsSliceStyle       *self);
 void                cls_slice_style_set_cut           (ClsSliceStyle       *self,
                                                        double               cut);
+void                cls_slice_style_get_compare_cuts  (ClsSliceStyle       *self,
+                                                       double              *cut_a,
+                                                       double              *cut_b);
+void                cls_slice_style_set_compare_cuts  (ClsSliceStyle       *self,
+                                                       double               cut_a,
+                                                       double               cut_b);
 ClsOverlayFlags     cls_slice_style_get_overlays      (ClsSliceStyle       *self);
 void                cls_slice_style_set_overlays      (ClsSliceStyle       *self,
                                                        ClsOverlayFlags      overlays);

@@ -95,13 +95,19 @@ enum {
   U_COLOR_TRUTH,
   U_COLOR_MISSED,
   U_BACKGROUND,
+  U_CUT_A,
+  U_CUT_B,
+  U_COLOR_AGREEMENT,
+  U_COLOR_ONLY_A,
+  U_COLOR_ONLY_B,
   N_UNIFORMS
 };
 
 static const char * const uniform_names[N_UNIFORMS] = {
   "u_voxels_a", "u_voxels_b", "u_size", "u_origin", "u_step", "u_px_per_voxel", "u_cut",
   "u_opacity", "u_window", "u_line", "u_color_fixed", "u_color_calibrated", "u_color_truth",
-  "u_color_missed", "u_background",
+  "u_color_missed", "u_background", "u_cut_a", "u_cut_b", "u_color_agreement", "u_color_only_a",
+  "u_color_only_b",
 };
 
 /* The crosshair (slice-crosshair.frag), over pass 2. */
@@ -111,16 +117,17 @@ static const char * const crosshair_uniform_names[] = { "u_color" };
  * picture needs (software OpenGL runs both sides of every branch). A
  * variant's key has a bit for each of its switches, in this order: the
  * volumes there are (ClsSliceSource bits), the overlays drawn by pass 2
- * (ClsOverlayFlags bits), outlined masks. */
+ * (ClsOverlayFlags bits), the two-method overlay, outlined masks. */
 static const char * const variant_switches[] = {
   "HAS_IMAGE", "HAS_PROB", "HAS_LABEL",
   "SHOW_FIXED", "SHOW_CALIBRATED", "SHOW_TRUTH", "SHOW_MISSED", "SHOW_HEATMAP",
-  "MASK_OUTLINE",
+  "SHOW_COMPARE", "MASK_OUTLINE",
 };
 
 #define VARIANT_OVERLAYS_SHIFT CLS_N_SLICE_SOURCES
 #define VARIANT_OVERLAYS       (CLS_OVERLAY_MASK_FIXED | CLS_OVERLAY_MASK_CALIBRATED | \
                                 CLS_OVERLAY_GROUND_TRUTH | CLS_OVERLAY_MISSED | CLS_OVERLAY_HEATMAP)
+#define VARIANT_COMPARE        (1u << (G_N_ELEMENTS (variant_switches) - 2))
 #define VARIANT_OUTLINE        (1u << (G_N_ELEMENTS (variant_switches) - 1))
 
 typedef struct {
@@ -136,6 +143,9 @@ static const int color_uniforms[CLS_N_OVERLAY_COLORS] = {
   [CLS_OVERLAY_COLOR_GROUND_TRUTH]    = U_COLOR_TRUTH,
   [CLS_OVERLAY_COLOR_MISSED]          = U_COLOR_MISSED,
   [CLS_OVERLAY_COLOR_CROSSHAIR]       = -1,   /* slice-crosshair.frag */
+  [CLS_OVERLAY_COLOR_AGREEMENT]       = U_COLOR_AGREEMENT,
+  [CLS_OVERLAY_COLOR_ONLY_A]          = U_COLOR_ONLY_A,
+  [CLS_OVERLAY_COLOR_ONLY_B]          = U_COLOR_ONLY_B,
 };
 
 /* The two voxel textures (RGBA32UI: float32 bits, lesion bits): the
@@ -468,8 +478,15 @@ static guint
 variant_key (ClsSliceView *self)
 {
   guint key = self->volumes != NULL ? cls_slice_volumes_get_sources (self->volumes) : 0;
+  ClsOverlayFlags overlays = cls_slice_style_get_overlays (self->style);
 
-  key |= (guint) (cls_slice_style_get_overlays (self->style) & VARIANT_OVERLAYS) << VARIANT_OVERLAYS_SHIFT;
+  /* The two methods' masks take the place of the 0.5 and calibrated ones. */
+  if (overlays & CLS_OVERLAY_COMPARE)
+    {
+      overlays &= ~(CLS_OVERLAY_MASK_FIXED | CLS_OVERLAY_MASK_CALIBRATED | CLS_OVERLAY_MISSED);
+      key |= VARIANT_COMPARE;
+    }
+  key |= (guint) (overlays & VARIANT_OVERLAYS) << VARIANT_OVERLAYS_SHIFT;
   if (cls_slice_style_get_mask_style (self->style) == CLS_MASK_STYLE_OUTLINE)
     key |= VARIANT_OUTLINE;
   return key;
@@ -840,6 +857,13 @@ set_uniforms (ClsSliceView  *self,
   glUniform2f (uniforms[U_PX_PER_VOXEL], (float) (l->px_per_mm * l->spacing_h),
                (float) (l->px_per_mm * l->spacing_v));
   glUniform1f (uniforms[U_CUT], cut_to_float (cls_slice_style_get_cut (style)));
+  {
+    double cut_a, cut_b;
+
+    cls_slice_style_get_compare_cuts (style, &cut_a, &cut_b);
+    glUniform1f (uniforms[U_CUT_A], cut_to_float (cut_a));
+    glUniform1f (uniforms[U_CUT_B], cut_to_float (cut_b));
+  }
   glUniform1f (uniforms[U_OPACITY], (float) cls_slice_style_get_opacity (style));
   glUniform2f (uniforms[U_WINDOW], (float) (window_level - window_width / 2),
                (float) (1.0 / window_width));

@@ -40,6 +40,7 @@ struct _ClsTriPlanar
   gboolean         has_readout;
   ClsVoxelReadout  readout;
   char            *readout_text;
+  char            *compare_labels[2];   /* methods A and B, for the legend */
 };
 
 G_DEFINE_FINAL_TYPE (ClsTriPlanar, cls_tri_planar, GTK_TYPE_WIDGET)
@@ -74,6 +75,23 @@ update_readout (ClsTriPlanar *self)
                                                     &self->readout);
   if (self->has_readout)
     text = cls_voxel_readout_format (&self->readout);
+
+  /* Which of the two compared masks hold the voxel, decided in double. */
+  if (text != NULL && self->readout.has_probability &&
+      (cls_slice_style_get_overlays (self->style) & CLS_OVERLAY_COMPARE))
+    {
+      double cut_a, cut_b;
+      g_autofree char *with = NULL;
+
+      cls_slice_style_get_compare_cuts (self->style, &cut_a, &cut_b);
+      with = g_strdup_printf ("%s · %s %s · %s %s", text,
+                              self->readout.probability >= cut_a ? _("in A") : _("not in A"),
+                              self->compare_labels[0] != NULL ? self->compare_labels[0] : "",
+                              self->readout.probability >= cut_b ? _("in B") : _("not in B"),
+                              self->compare_labels[1] != NULL ? self->compare_labels[1] : "");
+      g_free (text);
+      text = g_steal_pointer (&with);
+    }
 
   gtk_label_set_text (GTK_LABEL (self->readout_label), text != NULL ? text : "");
   if (g_strcmp0 (text, self->readout_text) == 0)
@@ -126,6 +144,22 @@ update_legend (ClsTriPlanar *self)
   g_autoptr(GString) markup = g_string_new (NULL);
   GdkRGBA color;
 
+  if (overlays & CLS_OVERLAY_COMPARE)
+    {
+      const char *a = self->compare_labels[0] != NULL ? self->compare_labels[0] : "A";
+      const char *b = self->compare_labels[1] != NULL ? self->compare_labels[1] : "B";
+      g_autofree char *only_a = g_strdup_printf (_("only A: %s"), a);
+      g_autofree char *only_b = g_strdup_printf (_("only B: %s"), b);
+
+      cls_slice_style_get_color (self->style, CLS_OVERLAY_COLOR_AGREEMENT, &color);
+      append_swatch (markup, &color, "■", _("both"));
+      cls_slice_style_get_color (self->style, CLS_OVERLAY_COLOR_ONLY_A, &color);
+      append_swatch (markup, &color, "■", only_a);
+      cls_slice_style_get_color (self->style, CLS_OVERLAY_COLOR_ONLY_B, &color);
+      append_swatch (markup, &color, "■", only_b);
+      /* The compared masks take the place of these. */
+      overlays &= ~(CLS_OVERLAY_MASK_FIXED | CLS_OVERLAY_MASK_CALIBRATED | CLS_OVERLAY_MISSED);
+    }
   if (overlays & CLS_OVERLAY_MASK_FIXED)
     {
       cls_slice_style_get_color (self->style, CLS_OVERLAY_COLOR_MASK_FIXED, &color);
@@ -328,6 +362,8 @@ cls_tri_planar_finalize (GObject *object)
   ClsTriPlanar *self = CLS_TRI_PLANAR (object);
 
   g_free (self->readout_text);
+  g_free (self->compare_labels[0]);
+  g_free (self->compare_labels[1]);
 
   G_OBJECT_CLASS (cls_tri_planar_parent_class)->finalize (object);
 }
@@ -594,6 +630,35 @@ cls_tri_planar_set_cut (ClsTriPlanar *self,
 {
   g_return_if_fail (CLS_IS_TRI_PLANAR (self));
   cls_slice_style_set_cut (self->style, cut);
+}
+
+/**
+ * cls_tri_planar_set_compare:
+ * @self: a #ClsTriPlanar
+ * @label_a: (nullable): method A as people read it, for the legend
+ * @cut_a: its probability cut (its mask is {p >= @cut_a})
+ * @label_b: (nullable): method B
+ * @cut_b: its probability cut
+ *
+ * The two methods of the two-method overlay (%CLS_OVERLAY_COMPARE, on or
+ * off in the style's overlays): uniforms, no pass over voxels.
+ */
+void
+cls_tri_planar_set_compare (ClsTriPlanar *self,
+                            const char   *label_a,
+                            double        cut_a,
+                            const char   *label_b,
+                            double        cut_b)
+{
+  g_return_if_fail (CLS_IS_TRI_PLANAR (self));
+
+  g_free (self->compare_labels[0]);
+  g_free (self->compare_labels[1]);
+  self->compare_labels[0] = g_strdup (label_a);
+  self->compare_labels[1] = g_strdup (label_b);
+  cls_slice_style_set_compare_cuts (self->style, cut_a, cut_b);
+  update_legend (self);
+  update_readout (self);
 }
 
 /**

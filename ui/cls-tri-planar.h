@@ -39,6 +39,11 @@ void                   cls_tri_planar_set_volumes       (ClsTriPlanar     *self,
                                                          ClsSliceVolumes  *volumes);
 void                   cls_tri_planar_set_cut           (ClsTriPlanar     *self,
                                                          double            cut);
+void                   cls_tri_planar_set_compare       (ClsTriPlanar     *self,
+                                                         const char       *label_a,
+                                                         double            cut_a,
+                                                         const char       *label_b,
+                                                         double            cut_b);
 void                   cls_tri_planar_get_cursor        (ClsTriPlanar     *self,
                                                          gint64            index[3]);
 void                   cls_tri_planar_set_cursor        (ClsTriPlanar     *self,

@@ -516,6 +516,9 @@ static const struct {
   { "color-ground-truth", CLS_OVERLAY_COLOR_GROUND_TRUTH },
   { "color-missed", CLS_OVERLAY_COLOR_MISSED },
   { "color-crosshair", CLS_OVERLAY_COLOR_CROSSHAIR },
+  { "color-agreement", CLS_OVERLAY_COLOR_AGREEMENT },
+  { "color-only-a", CLS_OVERLAY_COLOR_ONLY_A },
+  { "color-only-b", CLS_OVERLAY_COLOR_ONLY_B },
 };
 
 static void
