@@ -338,14 +338,15 @@ sweep_key (ClsSession *session,
   cls_session_get_eval_params (session, &e);
   return g_strdup_printf ("%p %s %u %" PRIu64 "/%" PRIu64 " %" PRIu64
                           "/%" PRIu64 " %d %d %d %u %" PRIu64 "/%" PRIu64
-                          " %" PRIu64,
+                          " %" PRIu64 " %d %" PRIu64 "/%" PRIu64 " %d %" PRIu64 "/%" PRIu64,
                           (void *) dataset, cls_session_get_model (session),
                           cls_session_get_n_models (session),
                           p.epsilon.num, p.epsilon.den,
                           alpha_sweep ? 0 : p.alpha.num, alpha_sweep ? 1 : p.alpha.den,
                           p.method, p.empty_policy, p.normalize, e.n_splits,
                           alpha_sweep ? 0 : e.cal_fraction.num, alpha_sweep ? 1 : e.cal_fraction.den,
-                          e.seed);
+                          e.seed, p.guarantee, p.delta.num, p.delta.den, p.loss,
+                          p.lesion_coverage.num, p.lesion_coverage.den);
 }
 
 static void

@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "cls-case-list.h"
+#include "cls-comparison-panel.h"
 #include "cls-control-panel.h"
 #include "cls-export.h"
 #include "cls-file-chooser.h"
@@ -57,6 +58,8 @@ struct _ClsWindow
   ClsTriPlanar         *views;
   GtkLabel             *views_message;
   ClsPlotsPanel        *plots_panel;
+  GtkStack             *lower_stack;
+  ClsComparisonPanel   *comparison_panel;
 };
 
 G_DEFINE_FINAL_TYPE (ClsWindow, cls_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -146,6 +149,28 @@ update_cut (ClsWindow *self)
 
   /* Without a calibration the calibrated mask shows nothing. */
   cls_tri_planar_set_cut (self->views, cal != NULL ? cls_calibration_get_cut (cal) : G_MAXDOUBLE);
+}
+
+/* Methods A and B of the comparison panel over the views, or the usual
+ * masks at 0.5 and at the calibrated cut. */
+static void
+update_compare (ClsWindow *self)
+{
+  ClsSliceStyle *style = cls_tri_planar_get_style (self->views);
+  ClsOverlayFlags overlays = cls_slice_style_get_overlays (style);
+
+  if (cls_comparison_panel_get_compare (self->comparison_panel))
+    {
+      cls_tri_planar_set_compare (self->views,
+                                  cls_comparison_panel_get_label (self->comparison_panel, 0),
+                                  cls_comparison_panel_get_cut (self->comparison_panel, 0),
+                                  cls_comparison_panel_get_label (self->comparison_panel, 1),
+                                  cls_comparison_panel_get_cut (self->comparison_panel, 1));
+      overlays |= CLS_OVERLAY_COMPARE;
+    }
+  else
+    overlays &= ~CLS_OVERLAY_COMPARE;
+  cls_slice_style_set_overlays (style, overlays);
 }
 
 /* The current case's volumes go to the views; a message says when there
@@ -654,6 +679,7 @@ cls_window_class_init (ClsWindowClass *klass)
   g_type_ensure (CLS_TYPE_SUMMARY_PANEL);
   g_type_ensure (CLS_TYPE_CASE_LIST);
   g_type_ensure (CLS_TYPE_PLOTS_PANEL);
+  g_type_ensure (CLS_TYPE_COMPARISON_PANEL);
   g_type_ensure (CLS_TYPE_TRI_PLANAR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/clsstudio/ClsStudio/ui/cls-window.ui");
@@ -673,6 +699,8 @@ cls_window_class_init (ClsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ClsWindow, views);
   gtk_widget_class_bind_template_child (widget_class, ClsWindow, views_message);
   gtk_widget_class_bind_template_child (widget_class, ClsWindow, plots_panel);
+  gtk_widget_class_bind_template_child (widget_class, ClsWindow, lower_stack);
+  gtk_widget_class_bind_template_child (widget_class, ClsWindow, comparison_panel);
 
   gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_folder_action);
   gtk_widget_class_install_action (widget_class, "win.open-manifest", NULL, open_manifest_action);
@@ -705,6 +733,7 @@ cls_window_init (ClsWindow *self)
   cls_summary_panel_set_session (self->summary_panel, self->session);
   cls_case_list_set_session (self->case_list, self->session);
   cls_plots_panel_set_session (self->plots_panel, self->session);
+  cls_comparison_panel_set_session (self->comparison_panel, self->session);
 
   g_signal_connect_object (self->session, "case-changed", G_CALLBACK (update_views), self,
                            G_CONNECT_SWAPPED);
@@ -714,6 +743,8 @@ cls_window_init (ClsWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::radiological", G_CALLBACK (update_convention), NULL);
   g_signal_connect_object (self->plots_panel, "notify::current-plot", G_CALLBACK (update_actions),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->comparison_panel, "compare-changed", G_CALLBACK (update_compare),
                            self, G_CONNECT_SWAPPED);
   g_object_bind_property (self, "only-violating", self->case_list, "only-violating",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
@@ -728,6 +759,7 @@ cls_window_init (ClsWindow *self)
   bind_settings (self);
   bind_overlay_settings (self);
   update_convention (self);
+  update_compare (self);
   update_views (self);
   update_actions (self);
 }
@@ -812,6 +844,32 @@ cls_window_get_views (ClsWindow *self)
 {
   g_return_val_if_fail (CLS_IS_WINDOW (self), NULL);
   return GTK_WIDGET (self->views);
+}
+
+/**
+ * cls_window_get_comparison_panel:
+ * @self: a window
+ *
+ * Returns: (transfer none): the methods side by side
+ */
+ClsComparisonPanel *
+cls_window_get_comparison_panel (ClsWindow *self)
+{
+  g_return_val_if_fail (CLS_IS_WINDOW (self), NULL);
+  return self->comparison_panel;
+}
+
+/**
+ * cls_window_show_comparison:
+ * @self: a window
+ *
+ * Brings the methods side by side to the front, in place of the plots.
+ */
+void
+cls_window_show_comparison (ClsWindow *self)
+{
+  g_return_if_fail (CLS_IS_WINDOW (self));
+  gtk_stack_set_visible_child_name (self->lower_stack, "methods");
 }
 
 /**

@@ -9,6 +9,7 @@
 
 #include "cls-application.h"
 #include "cls-case-list.h"
+#include "cls-comparison-panel.h"
 #include "cls-control-panel.h"
 #include "cls-session.h"
 #include "cls-summary-panel.h"
@@ -31,5 +32,7 @@ ClsSummaryPanel *cls_window_get_summary_panel (ClsWindow      *self);
 ClsCaseList     *cls_window_get_case_list     (ClsWindow      *self);
 GtkWidget       *cls_window_get_views         (ClsWindow      *self);
 GtkWidget       *cls_window_get_plots_panel   (ClsWindow      *self);
+ClsComparisonPanel *cls_window_get_comparison_panel (ClsWindow   *self);
+void             cls_window_show_comparison   (ClsWindow      *self);
 
 G_END_DECLS
