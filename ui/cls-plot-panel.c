@@ -254,6 +254,25 @@ sweep_thread (GTask        *task,
 {
   SweepJob *job = task_data;
 
+  /* The sweeps plot the ECR with its theory band, k / (n + 1), which only
+   * the rank methods have; CRC and LTT do not take α either. */
+  if (job->params.method == CLS_METHOD_CRC || job->params.method == CLS_METHOD_LTT)
+    {
+      const char *why = _("Conformal risk control and Learn then Test bound the mean loss and do not "
+                          "take α: the sweeps and their theory band are for the exact and bisection "
+                          "methods. See Methods Side by Side for how they compare.");
+
+      if (job->do_alpha)
+        {
+          job->ecr_alpha = message_plot (CLS_PLOT_PANEL_ECR_ALPHA, why);
+          job->pc_alpha = message_plot (CLS_PLOT_PANEL_PC_ALPHA, why);
+        }
+      if (job->do_fraction)
+        job->ecr_fraction = message_plot (CLS_PLOT_PANEL_ECR_FRACTION, why);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
   if (job->do_alpha)
     sweep_alpha (job, cancellable);
 
