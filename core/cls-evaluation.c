@@ -1524,6 +1524,8 @@ cls_theory_ecr_mean (guint64 rank,
  * BetaBinomial(n_test, k, n_cal + 1 - k) (Vovk 2012), so ECR has this
  * distribution divided by n_test.
  *
+ * A rank of 0 (no case need be covered) gives 0.
+ *
  * Returns: the @q-quantile of ECR (smallest x with P(ECR <= x) >= q)
  */
 double
@@ -1536,6 +1538,9 @@ cls_theory_ecr_quantile (guint64 rank,
 
   if (rank > n_cal)
     return 1.0;
+  /* Beta(0, b) is a point mass at 0 (and GSL's lnbeta aborts on it). */
+  if (rank == 0)
+    return 0.0;
   g_return_val_if_fail (n_test > 0, NAN);
 
   a = (double) rank;

@@ -327,6 +327,11 @@ test_theory_band (void)
 
   g_assert_cmpfloat (lo, <, hi);
   g_assert_cmpfloat (cls_theory_ecr_mean (k, n_cal), ==, 17.0 / 21.0);
+  /* Rank 0 (nothing need be covered) and rank n_cal + 1 (infeasible): the
+   * degenerate ends, without calling into GSL with a zero shape. */
+  g_assert_cmpfloat (cls_theory_ecr_quantile (0, n_cal, n_test, 0.05), ==, 0.0);
+  g_assert_cmpfloat (cls_theory_ecr_quantile (0, n_cal, n_test, 0.95), ==, 0.0);
+  g_assert_cmpfloat (cls_theory_ecr_quantile (n_cal + 1, n_cal, n_test, 0.05), ==, 1.0);
 
   for (guint t = 0; t < trials; t++)
     {
