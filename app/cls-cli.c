@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <glib/gi18n.h>
+#include <gsl/gsl_errno.h>
 
 #include "cls-cli.h"
 #include "cls-error.h"
@@ -49,6 +50,10 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* GSL's default error handler aborts the process. The core checks every
+   * argument before it calls GSL; should one slip through, a NaN is better
+   * than losing the user's session. */
+  gsl_set_error_handler_off ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -8,6 +8,7 @@
 #include <locale.h>
 
 #include <glib/gi18n.h>
+#include <gsl/gsl_errno.h>
 
 #include "cls-application.h"
 
@@ -17,6 +18,10 @@ main (int   argc,
 {
   g_autoptr(ClsApplication) app = NULL;
 
+  /* GSL's default error handler aborts the process. The core checks every
+   * argument before it calls GSL; should one slip through, a NaN is better
+   * than losing the user's session. */
+  gsl_set_error_handler_off ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
