@@ -560,6 +560,33 @@ test_lesion_loss_curve (void)
   plot = cls_plots_panel_get_plot (plots, CLS_PLOT_PANEL_LOSS);
   g_assert_cmpstr (cls_plot_get_title (plot), ==, lesion_title);
 
+  /* Its corners: from t = 0 and then at each distinct detection cut d below
+   * 1, the lesions missed at the mask {p >= d} over all lesions. */
+  {
+    g_autoptr(ClsLesionCuts) cuts = cls_lesion_cuts_new (cls_case_summary_get_components (summary),
+                                                         CLS_DEFAULT_LESION_COVERAGE, NULL);
+    g_autofree double *t = NULL;
+    g_autofree double *loss = NULL;
+    guint n, k = 1;
+
+    cls_plot_panel_lesion_loss_points (summary, NULL, CLS_DEFAULT_LESION_COVERAGE, &t, &loss, &n);
+    g_assert_cmpuint (cuts->n, >, 0);
+    g_assert_cmpuint (n, >, 0);
+    g_assert_cmpfloat (t[0], ==, 0.0);
+    g_assert_cmpfloat (loss[0], ==, (double) cls_lesion_cuts_missed (cuts, 1.0) / cuts->n);
+    for (guint j = 0; j < cuts->n; j++)
+      {
+        double d = cuts->cuts[j];
+
+        if (d >= 1.0 || (j > 0 && cuts->cuts[j - 1] == d))
+          continue;
+        g_assert_cmpuint (k, <, n);
+        g_assert_cmpfloat (loss[k], ==, (double) cls_lesion_cuts_missed (cuts, d) / cuts->n);
+        k++;
+      }
+    g_assert_cmpuint (k, ==, n);
+  }
+
   close_window (window);
 }
 
