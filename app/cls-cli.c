@@ -55,6 +55,10 @@ main (int   argc,
    * than losing the user's session. */
   gsl_set_error_handler_off ();
   setlocale (LC_ALL, "");
+  /* Messages in the user's language, numbers always with a decimal point:
+   * the same as the ε and α typed on the command line, in the JSON and in
+   * the CSV files, so that no output mixes "0.2" and "0,35". */
+  setlocale (LC_NUMERIC, "C");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
@@ -344,15 +348,34 @@ cls_cli_progress_end (ClsCliProgress *progress)
  * @text: UTF-8 text
  * @width: columns; negative: left-aligned in -@width columns
  *
- * printf pads by bytes, which misaligns “5–10 mm”; this pads by characters.
+ * printf pads by bytes, which misaligns “5–10 mm”; this pads by the columns
+ * a terminal shows (t̂ is one, a combining hat on a t).
  *
  * Returns: (transfer full): @text padded with spaces
  */
+/* Terminal columns of @text: combining marks (the hat of t̂) take none,
+ * East Asian wide characters two. */
+static glong
+display_width (const char *text)
+{
+  glong width = 0;
+
+  for (const char *c = text; *c != '\0'; c = g_utf8_next_char (c))
+    {
+      gunichar u = g_utf8_get_char (c);
+
+      if (g_unichar_iszerowidth (u))
+        continue;
+      width += g_unichar_iswide (u) ? 2 : 1;
+    }
+  return width;
+}
+
 char *
 cls_cli_pad (const char *text,
              int         width)
 {
-  glong len = g_utf8_strlen (text, -1);
+  glong len = display_width (text);
   int room = ABS (width);
   GString *s = g_string_new (NULL);
 

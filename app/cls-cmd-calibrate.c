@@ -56,6 +56,9 @@ print_group (const ClsCalibrationParams *p,
     }
 }
 
+/* Wide enough for "lesions" and "missed" in the translations we have. */
+#define LESION_COLUMN 9
+
 static void
 print_lesions (const ClsCalibration *cal)
 {
@@ -118,30 +121,57 @@ print_table (const ClsCalibration *cal)
               cls_calibration_get_t_hat (cal), cls_calibration_get_cut (cal));
     }
 
-  printf ("\n%-16s %10s %9s %11s %8s %8s %9s %9s %5s",
-          _("case"), _("lesion"), "t_i", _("cut"), "FNR@0.5", "FNR@t̂", "PC@0.5", "PC@t̂", "L≤ε");
-  if (lesion_loss)
-    printf (" %7s %7s", _("lesions"), _("missed"));
-  if (n_strata > 1)
-    printf (" %-8s", _("stratum"));
-  printf ("\n");
+  {
+    /* Padded by terminal columns: printf would count the bytes of t̂ and ≤,
+     * and of translated headings. */
+    const char *headings[] = { _("case"), _("lesion"), "t_i", _("cut"), "FNR@0.5", "FNR@t̂",
+                               "PC@0.5", "PC@t̂", "L≤ε" };
+    const int widths[] = { -16, 10, 9, 11, 8, 8, 9, 9, 5 };
+
+    printf ("\n");
+    for (guint h = 0; h < G_N_ELEMENTS (headings); h++)
+      {
+        g_autofree char *cell = cls_cli_pad (headings[h], widths[h]);
+
+        printf ("%s%s", h > 0 ? " " : "", cell);
+      }
+    if (lesion_loss)
+      {
+        g_autofree char *lesions = cls_cli_pad (_("lesions"), LESION_COLUMN);
+        g_autofree char *missed = cls_cli_pad (_("missed"), LESION_COLUMN);
+
+        printf (" %s %s", lesions, missed);
+      }
+    if (n_strata > 1)
+      {
+        g_autofree char *stratum = cls_cli_pad (_("stratum"), -8);
+
+        printf (" %s", stratum);
+      }
+    printf ("\n");
+  }
   for (guint i = 0; i < cls_calibration_get_n_cases (cal); i++)
     {
       const ClsCaseResult *r = cls_calibration_get_case (cal, i);
       const char *id = cls_case_summary_get_case_id (r->summary);
       guint64 g = cls_case_summary_get_n_lesion (r->summary);
 
+      g_autofree char *id_cell = cls_cli_pad (id, -16);
+      g_autofree char *verdict = NULL;
+
       if (r->skipped)
         {
-          printf ("%-16s %10" PRIu64 " %9s %11s %8s %8s %9.4f %9.4f %5s\n",
-                  id, g, "-", "-", "-", "-", r->pc_fixed, r->pc_calibrated, _("skip"));
+          verdict = cls_cli_pad (_("skip"), 5);
+          printf ("%s %10" PRIu64 " %9s %11s %8s %8s %9.4f %9.4f %s\n",
+                  id_cell, g, "-", "-", "-", "-", r->pc_fixed, r->pc_calibrated, verdict);
           continue;
         }
-      printf ("%-16s %10" PRIu64 " %9.4f %11.6g %8.3f %8.3f %9.4f %9.4f %5s",
-              id, g, r->score.t, r->score.cut, r->fnr_fixed, r->fnr_calibrated,
-              r->pc_fixed, r->pc_calibrated, r->covered ? _("yes") : _("NO"));
+      verdict = cls_cli_pad (r->covered ? _("yes") : _("NO"), 5);
+      printf ("%s %10" PRIu64 " %9.4f %11.6g %8.3f %8.3f %9.4f %9.4f %s",
+              id_cell, g, r->score.t, r->score.cut, r->fnr_fixed, r->fnr_calibrated,
+              r->pc_fixed, r->pc_calibrated, verdict);
       if (lesion_loss)
-        printf (" %7u %7u", r->n_lesions, r->lesions_missed_calibrated);
+        printf (" %*u %*u", LESION_COLUMN, r->n_lesions, LESION_COLUMN, r->lesions_missed_calibrated);
       if (n_strata > 1)
         {
           g_autofree char *name = cls_cli_pad (cls_stratum_get_label (p->strata, r->stratum), -8);

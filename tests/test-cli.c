@@ -258,6 +258,51 @@ test_comma_locale (void)
   g_assert_cmpstr (c.out, ==, f.out);
   run_clear (&c);
   run_clear (&f);
+
+  /* The tables people read use the decimal point too (the language of the
+   * messages may differ, the numbers may not): no "0,35" beside "0.2". */
+  c = run_cls ("calibrate", dataset, "--model", "noisy", "--loss", "lesion", "-q", NULL);
+  f = run_cls_env (fr, "calibrate", dataset, "--model", "noisy", "--loss", "lesion", "-q", NULL);
+  g_assert_cmpint (f.status, ==, 0);
+  g_assert_cmpstr (c.out, ==, f.out);
+  run_clear (&c);
+  run_clear (&f);
+}
+
+/* Every line of the per-case table has its columns where the heading has
+ * them, counted in characters a terminal shows (t̂ and ≤ are several bytes,
+ * the hat takes no column). */
+static void
+test_table_columns (void)
+{
+  Run r = run_cls ("calibrate", dataset, "--model", "sharp", "--loss", "lesion", "-q", NULL);
+  g_auto(GStrv) lines = NULL;
+  glong width = -1;
+  guint rows = 0;
+
+  g_assert_cmpint (r.status, ==, 0);
+  lines = g_strsplit (r.out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      glong columns = 0;
+
+      if (g_str_has_prefix (lines[i], "case ") && width < 0)
+        ;
+      else if (width < 0 || !g_str_has_prefix (lines[i], "case_"))
+        continue;
+      for (const char *c = lines[i]; *c != '\0'; c = g_utf8_next_char (c))
+        columns += !g_unichar_iszerowidth (g_utf8_get_char (c));
+      if (width < 0)
+        width = columns;
+      else
+        {
+          g_assert_cmpint (columns, ==, width);
+          rows++;
+        }
+    }
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpuint (rows, >, 10);
+  run_clear (&r);
 }
 
 static void
@@ -487,6 +532,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/calibrate-json", test_calibrate_json_matches_core);
   g_test_add_func ("/cli/evaluate-json", test_evaluate_json_matches_core);
   g_test_add_func ("/cli/comma-locale", test_comma_locale);
+  g_test_add_func ("/cli/table-columns", test_table_columns);
   g_test_add_func ("/cli/apply", test_apply);
   g_test_add_func ("/cli/exit-codes", test_exit_codes);
   g_test_add_func ("/cli/infeasible", test_infeasible);
