@@ -20,6 +20,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -278,8 +279,22 @@ static GtkWidget *
 cell_new (const char *text,
           gboolean    numeric)
 {
-  GtkWidget *label = gtk_label_new (text);
+  GtkWidget *label = gtk_label_new (NULL);
+  const char *pm = numeric && text != NULL ? strstr (text, " ± ") : NULL;
 
+  /* "mean ± sd" as the mean over a smaller, dimmer "± sd": seven columns
+   * of them fit beside the case list. */
+  if (pm != NULL)
+    {
+      g_autofree char *mean = g_markup_escape_text (text, pm - text);
+      g_autofree char *markup = g_strdup_printf ("%s\n<span size=\"small\" alpha=\"70%%\">%s</span>",
+                                                 mean, pm + 1);
+
+      gtk_label_set_markup (GTK_LABEL (label), markup);
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
+    }
+  else
+    gtk_label_set_text (GTK_LABEL (label), text);
   gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1.0f : 0.0f);
   if (numeric)
     gtk_widget_add_css_class (label, "numeric");
@@ -385,6 +400,11 @@ build_table (ClsComparisonPanel *self)
                                    c != CLS_COMPARISON_METHOD);
 
       gtk_widget_add_css_class (title, "heading");
+      /* "Lesions missed" over two lines, as narrow as the numbers below */
+      gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (title), 8);
+      gtk_label_set_justify (GTK_LABEL (title), c != CLS_COMPARISON_METHOD ? GTK_JUSTIFY_RIGHT : GTK_JUSTIFY_LEFT);
+      gtk_widget_set_valign (title, GTK_ALIGN_END);
       if (tooltips[c] != NULL)
         gtk_widget_set_tooltip_text (title, _(tooltips[c]));
       gtk_grid_attach (self->grid, title, grid_column (c), 0, 1, 1);
@@ -902,7 +922,8 @@ cls_comparison_panel_get_comparison (ClsComparisonPanel *self)
  * @row: a row of the comparison
  * @column: a column
  *
- * Returns: (nullable): the text the table shows there
+ * Returns: (nullable): the text the table shows there; a mean and its
+ *   standard deviation as "mean\n± sd"
  */
 const char *
 cls_comparison_panel_get_text (ClsComparisonPanel  *self,

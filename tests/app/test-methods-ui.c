@@ -326,7 +326,7 @@ check_comparison (ClsWindow *window)
       for (guint c = 0; c < G_N_ELEMENTS (cells); c++)
         {
           g_autofree char *text = isfinite (cells[c].stat.mean)
-                                  ? g_strdup_printf ("%.*f ± %.*f", cells[c].digits, cells[c].stat.mean,
+                                  ? g_strdup_printf ("%.*f\n± %.*f", cells[c].digits, cells[c].stat.mean,
                                                      cells[c].digits, cells[c].stat.std)
                                   : g_strdup ("—");
 
