@@ -802,7 +802,7 @@ build_widgets (ClsComparisonPanel *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->status));
 
-  self->compare_check = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("_Show A and B in the views")));
+  self->compare_check = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("Show A and B in the _views")));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->compare_check),
                                _("Overlay the masks of methods A and B at once: where both mark a voxel, "
                                  "where only A does, where only B does"));

@@ -59,7 +59,7 @@ cls_explain_guarantee_short (const ClsCalibrationParams *params)
   switch (params->method)
     {
     case CLS_METHOD_CRC:
-      /* TRANSLATORS: conformal risk control; the first %s is "FNR" or "lesion FNR" */
+      /* Translators: conformal risk control; the first %s is "FNR" or "lesion FNR" */
       return g_strdup_printf (_("mean %s ≤ %s (conformal risk control)"), loss, eps);
     case CLS_METHOD_LTT:
       return g_strdup_printf (_("with probability ≥ %s over the calibration set, mean %s ≤ %s"),

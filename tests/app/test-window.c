@@ -539,6 +539,53 @@ test_files_change_on_disk (void)
   cls_test_rm_rf (other);
 }
 
+static void
+collect_mnemonics (GtkWidget  *widget,
+                   GHashTable *seen)
+{
+  /* Pages a stack does not show take no keys. */
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_underline (GTK_LABEL (widget)))
+    {
+      guint keyval = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)));
+      const char *text = gtk_label_get_label (GTK_LABEL (widget));
+      const char *other;
+
+      if (keyval != GDK_KEY_VoidSymbol)
+        {
+          other = g_hash_table_lookup (seen, GUINT_TO_POINTER (keyval));
+          if (other != NULL)
+            g_error ("“%s” and “%s” both use Alt+%s", other, text, gdk_keyval_name (keyval));
+          g_hash_table_insert (seen, GUINT_TO_POINTER (keyval), (gpointer) text);
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_mnemonics (child, seen);
+}
+
+/* Every Alt+letter of the window reaches one control. */
+static void
+test_mnemonics_unique (void)
+{
+  ClsWindow *window = open_window (demo_dir);
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  GtkWidget *methods = GTK_WIDGET (cls_window_get_comparison_panel (window));
+
+  collect_mnemonics (GTK_WIDGET (window), seen);
+  g_assert_cmpuint (g_hash_table_size (seen), >=, 10);
+
+  /* and with the methods side by side in place of the plots */
+  g_hash_table_remove_all (seen);
+  gtk_stack_set_visible_child (GTK_STACK (gtk_widget_get_parent (methods)), methods);
+  iterate_until_idle ();
+  collect_mnemonics (GTK_WIDGET (window), seen);
+  g_assert_cmpuint (g_hash_table_size (seen), >=, 11);
+  close_window (window);
+}
+
 /* Masks are {p >= ĉ} voxel for voxel, land where asked, and never on an
  * input of the dataset. */
 static void
@@ -756,6 +803,7 @@ main (int   argc,
   g_test_add_func ("/window/rows-and-selection", test_rows_and_selection);
   g_test_add_func ("/window/one-case", test_one_case);
   g_test_add_func ("/window/files-change-on-disk", test_files_change_on_disk);
+  g_test_add_func ("/window/mnemonics-unique", test_mnemonics_unique);
   g_test_add_func ("/window/export-masks", test_export_masks);
   g_test_add_func ("/window/calibration-json", test_calibration_json_matches_cli);
   g_test_add_func ("/window/thousand-cases", test_thousand_cases);
