@@ -52,6 +52,7 @@ struct _ClsSession
   ClsVolume            *prob;
   ClsVolume            *label;
   GError               *case_error;
+  char                 *case_warning;  /* the files differ from what was loaded */
 };
 
 G_DEFINE_FINAL_TYPE (ClsSession, cls_session, G_TYPE_OBJECT)
@@ -84,6 +85,7 @@ clear_case (ClsSession *self)
   g_clear_pointer (&self->prob, cls_volume_unref);
   g_clear_pointer (&self->label, cls_volume_unref);
   g_clear_error (&self->case_error);
+  g_clear_pointer (&self->case_warning, g_free);
 }
 
 static void
@@ -857,8 +859,12 @@ cls_session_get_case_result (ClsSession *self,
 /* Loading a case's volumes */
 
 typedef struct {
-  char      *paths[3];     /* image (nullable), prob, label */
-  ClsVolume *volumes[3];
+  char              *case_id;
+  char              *paths[3];     /* image (nullable), prob, label */
+  ClsVolume         *volumes[3];
+  ClsCaseSummary    *summary;      /* nullable: what the calibration loaded */
+  ClsSummaryOptions  options;      /* how it was made */
+  char              *warning;      /* how the files differ from it */
 } CaseLoad;
 
 static void
@@ -869,7 +875,99 @@ case_load_free (CaseLoad *load)
       g_free (load->paths[i]);
       g_clear_pointer (&load->volumes[i], cls_volume_unref);
     }
+  g_clear_pointer (&load->summary, cls_case_summary_unref);
+  g_free (load->case_id);
+  g_free (load->warning);
   g_free (load);
+}
+
+/* Voxels of @volume (first channel) with @test true, in chunks. */
+static guint64
+count_voxels (const ClsVolume *volume,
+              gboolean       (*test) (double value, double arg),
+              double           arg)
+{
+  enum { CHUNK = 65536 };
+  g_autofree double *buffer = g_new (double, CHUNK);
+  guint64 n = cls_volume_get_n_voxels (volume);
+  guint64 count = 0;
+
+  for (guint64 first = 0; first < n; first += CHUNK)
+    {
+      guint64 m = MIN ((guint64) CHUNK, n - first);
+
+      cls_volume_read_doubles (volume, 0, first, m, buffer);
+      for (guint64 i = 0; i < m; i++)
+        count += test (buffer[i], arg);
+    }
+  return count;
+}
+
+static gboolean
+equals (double value,
+        double arg)
+{
+  return value == arg;
+}
+
+static gboolean
+at_least (double value,
+          double arg)
+{
+  return value >= arg;
+}
+
+/* The summary the calibration uses was made from the files as they were
+ * when the dataset loaded; files changed since (same grid, other voxels)
+ * would show one thing and calibrate another. Compares what both can say
+ * exactly: the voxels, the lesion voxels, the voxels with p >= 0.5. */
+static char *
+case_load_compare (CaseLoad *load)
+{
+  const ClsCaseSummary *summary = load->summary;
+  ClsVolume *prob = load->volumes[1];
+  ClsVolume *label = load->volumes[2];
+  g_autofree char *what = NULL;
+  guint64 then, now;
+
+  if (summary == NULL || prob == NULL || label == NULL || load->options.channel >= 0)
+    return NULL;
+
+  then = cls_case_summary_get_n_voxels (summary);
+  now = cls_volume_get_n_voxels (prob);
+  if (now != then)
+    /* Translators: the probability map has N voxels now and M before */
+    what = g_strdup_printf (_("its probability map has %" G_GUINT64_FORMAT " voxels, "
+                              "%" G_GUINT64_FORMAT " when loaded"), now, then);
+
+  if (what == NULL)
+    {
+      then = cls_case_summary_get_n_lesion (summary);
+      now = count_voxels (label, equals, load->options.label_value);
+      if (now != then)
+        what = g_strdup_printf (_("its label has %" G_GUINT64_FORMAT " lesion voxels, "
+                                  "%" G_GUINT64_FORMAT " when loaded"), now, then);
+    }
+
+  if (what == NULL && !load->options.logits)
+    {
+      ClsValueMap map;
+
+      cls_case_summary_get_value_map (summary, CLS_NORMALIZE_NONE, &map);
+      then = cls_case_summary_voxels_at_least (summary, &map, CLS_FIXED_CUT);
+      now = count_voxels (prob, at_least, CLS_FIXED_CUT);
+      if (now != then)
+        what = g_strdup_printf (_("its probability map has %" G_GUINT64_FORMAT " voxels with p ≥ 0.5, "
+                                  "%" G_GUINT64_FORMAT " when loaded"), now, then);
+    }
+
+  if (what == NULL)
+    return NULL;
+  /* Translators: the first %s is a case, the second says what changed */
+  return g_strdup_printf (_("The files of %s changed after the dataset was loaded: %s. The views show "
+                            "them as they are now; the calibration still uses them as they were. "
+                            "Open the dataset again to calibrate on the new files."),
+                          load->case_id, what);
 }
 
 static void
@@ -899,6 +997,7 @@ load_case_thread (GTask        *task,
         }
     }
 
+  load->warning = case_load_compare (load);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -928,10 +1027,28 @@ load_case_done (GObject      *object,
       self->image = g_steal_pointer (&load->volumes[0]);
       self->prob = g_steal_pointer (&load->volumes[1]);
       self->label = g_steal_pointer (&load->volumes[2]);
+      self->case_warning = g_steal_pointer (&load->warning);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CASE_LOADING]);
   g_signal_emit (self, signals[CASE_CHANGED], 0);
+}
+
+/* The current model's summary of @case_id, or NULL. */
+static ClsCaseSummary *
+find_summary (ClsSession *self,
+              const char *case_id)
+{
+  const ClsCaseSet *set = cls_session_get_case_set (self);
+
+  for (guint i = 0; set != NULL && i < set->summaries->len; i++)
+    {
+      ClsCaseSummary *summary = g_ptr_array_index (set->summaries, i);
+
+      if (g_strcmp0 (cls_case_summary_get_case_id (summary), case_id) == 0)
+        return cls_case_summary_ref (summary);
+    }
+  return NULL;
 }
 
 /**
@@ -969,6 +1086,12 @@ cls_session_select_case (ClsSession *self,
   if (index >= 0 && model != NULL)
     {
       load = g_new0 (CaseLoad, 1);
+      load->case_id = g_strdup (case_id);
+      load->summary = find_summary (self, case_id);
+      if (cls_dataset_is_summaries (self->dataset))
+        load->options = *cls_dataset_get_summary_options (self->dataset);
+      else
+        cls_summary_options_init (&load->options);
       load->paths[0] = g_strdup (cls_dataset_get_image_path (self->dataset, index));
       load->paths[1] = g_strdup (cls_dataset_get_prob_path (self->dataset, model, index));
       load->paths[2] = g_strdup (cls_dataset_get_label_path (self->dataset, index));
@@ -1044,4 +1167,18 @@ cls_session_get_case_error (ClsSession *self)
 {
   g_return_val_if_fail (CLS_IS_SESSION (self), NULL);
   return self->case_error;
+}
+
+/**
+ * cls_session_get_case_warning:
+ * @self: a session
+ *
+ * Returns: (nullable): how the current case's files differ from what the
+ *   calibration loaded, in words, or %NULL when they do not
+ */
+const char *
+cls_session_get_case_warning (ClsSession *self)
+{
+  g_return_val_if_fail (CLS_IS_SESSION (self), NULL);
+  return self->case_warning;
 }

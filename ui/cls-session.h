@@ -85,6 +85,7 @@ ClsVolume            *cls_session_get_image            (ClsSession              
 ClsVolume            *cls_session_get_prob             (ClsSession                 *self);
 ClsVolume            *cls_session_get_label            (ClsSession                 *self);
 const GError         *cls_session_get_case_error       (ClsSession                 *self);
+const char           *cls_session_get_case_warning     (ClsSession                 *self);
 const ClsCaseResult  *cls_session_get_case_result      (ClsSession                 *self,
                                                         const char                 *case_id);
 

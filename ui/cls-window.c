@@ -57,6 +57,7 @@ struct _ClsWindow
   ClsCaseList          *case_list;
   ClsTriPlanar         *views;
   GtkLabel             *views_message;
+  GtkLabel             *views_warning;
   ClsPlotsPanel        *plots_panel;
   GtkStack             *lower_stack;
   ClsComparisonPanel   *comparison_panel;
@@ -182,6 +183,7 @@ update_views (ClsWindow *self)
   const GError *error = cls_session_get_case_error (self->session);
   ClsVolume *prob = cls_session_get_prob (self->session);
   g_autofree char *text = NULL;
+  const char *warning;
 
   if (case_id == NULL)
     text = g_strdup (_("No case selected"));
@@ -209,6 +211,10 @@ update_views (ClsWindow *self)
     cls_tri_planar_set_volumes (self->views, NULL);
   gtk_label_set_text (self->views_message, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->views_message), text != NULL);
+  warning = text == NULL && !cls_session_get_case_loading (self->session)
+            ? cls_session_get_case_warning (self->session) : NULL;
+  gtk_label_set_text (self->views_warning, warning != NULL ? warning : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->views_warning), warning != NULL);
   update_actions (self);
 }
 
@@ -698,6 +704,7 @@ cls_window_class_init (ClsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ClsWindow, case_list);
   gtk_widget_class_bind_template_child (widget_class, ClsWindow, views);
   gtk_widget_class_bind_template_child (widget_class, ClsWindow, views_message);
+  gtk_widget_class_bind_template_child (widget_class, ClsWindow, views_warning);
   gtk_widget_class_bind_template_child (widget_class, ClsWindow, plots_panel);
   gtk_widget_class_bind_template_child (widget_class, ClsWindow, lower_stack);
   gtk_widget_class_bind_template_child (widget_class, ClsWindow, comparison_panel);

@@ -432,8 +432,10 @@ select_and_wait (ClsWindow  *window,
 
 /* Issue 6: files that vanish, are replaced by another grid or are damaged
  * after the dataset was loaded give a message in the views that names the
- * case and the file; the calibration, which lives on the summaries, and
- * the other cases keep working. */
+ * case and the file; files changed on the same grid are shown with a
+ * warning that the calibration still uses them as they were; the
+ * calibration, which lives on the summaries, and the other cases keep
+ * working. */
 static void
 test_files_change_on_disk (void)
 {
@@ -526,11 +528,31 @@ test_files_change_on_disk (void)
   g_assert_nonnull (strstr (cls_session_get_case_error (session)->message, "case_0004.nii.gz"));
   g_assert_nonnull (find_label (GTK_WIDGET (window), "Could not load case_0004"));
 
-  /* 4. An intact case still shows, and the calibration is unchanged. */
-  select_and_wait (window, "case_0001");
+  /* 4. Case 5's label is replaced by case 0's, on the same grid: the views
+   * show it, and say that the calibration still uses the old one. */
+  {
+    g_autofree char *src = g_build_filename (dir, "labels", "case_0000.nii.gz", NULL);
+    g_autofree char *dst = g_build_filename (dir, "labels", "case_0005.nii.gz", NULL);
+
+    copy_file (src, dst);
+  }
+  select_and_wait (window, "case_0005");
   g_assert_null (cls_session_get_case_error (session));
   g_assert_nonnull (cls_tri_planar_get_volumes (views));
+  g_assert_nonnull (cls_session_get_case_warning (session));
+  message = find_label (GTK_WIDGET (window), "The files of case_0005 changed after the dataset was loaded");
+  g_assert_nonnull (message);
+  g_test_message ("%s", gtk_label_get_text (message));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), "lesion voxels"));
+
+  /* 5. An intact case still shows without a warning, and the calibration
+   * is unchanged. */
+  select_and_wait (window, "case_0001");
+  g_assert_null (cls_session_get_case_error (session));
+  g_assert_null (cls_session_get_case_warning (session));
+  g_assert_nonnull (cls_tri_planar_get_volumes (views));
   g_assert_null (find_label (GTK_WIDGET (window), "Could not load"));
+  g_assert_null (find_label (GTK_WIDGET (window), "changed after the dataset was loaded"));
   set_epsilon_alpha (window, 0.1, 0.1);
   check_summary (window, "0.1", "0.1");
 
