@@ -15,6 +15,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "cls-case-row.h"
@@ -937,16 +939,16 @@ case_load_compare (CaseLoad *load)
   now = cls_volume_get_n_voxels (prob);
   if (now != then)
     /* Translators: the probability map has N voxels now and M before */
-    what = g_strdup_printf (_("its probability map has %" G_GUINT64_FORMAT " voxels, "
-                              "%" G_GUINT64_FORMAT " when loaded"), now, then);
+    what = g_strdup_printf (_("its probability map has %" PRIu64 " voxels, "
+                              "%" PRIu64 " when loaded"), now, then);
 
   if (what == NULL)
     {
       then = cls_case_summary_get_n_lesion (summary);
       now = count_voxels (label, equals, load->options.label_value);
       if (now != then)
-        what = g_strdup_printf (_("its label has %" G_GUINT64_FORMAT " lesion voxels, "
-                                  "%" G_GUINT64_FORMAT " when loaded"), now, then);
+        what = g_strdup_printf (_("its label has %" PRIu64 " lesion voxels, "
+                                  "%" PRIu64 " when loaded"), now, then);
     }
 
   if (what == NULL && !load->options.logits)
@@ -957,8 +959,8 @@ case_load_compare (CaseLoad *load)
       then = cls_case_summary_voxels_at_least (summary, &map, CLS_FIXED_CUT);
       now = count_voxels (prob, at_least, CLS_FIXED_CUT);
       if (now != then)
-        what = g_strdup_printf (_("its probability map has %" G_GUINT64_FORMAT " voxels with p ≥ 0.5, "
-                                  "%" G_GUINT64_FORMAT " when loaded"), now, then);
+        what = g_strdup_printf (_("its probability map has %" PRIu64 " voxels with p ≥ 0.5, "
+                                  "%" PRIu64 " when loaded"), now, then);
     }
 
   if (what == NULL)
