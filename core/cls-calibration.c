@@ -511,10 +511,15 @@ cls_case_loss_init (ClsCaseLoss                *row,
       row->has_weight = cls_weights_lookup (params->weights, cls_case_summary_get_case_id (summary), &row->units);
       if (!row->has_weight)
         {
-          g_set_error (error, CLS_ERROR, CLS_ERROR_INVALID_ARGUMENT, _("case %s has no weight in %s"),
-                       cls_case_summary_get_case_id (summary),
-                       cls_weights_get_path (params->weights) != NULL ? cls_weights_get_path (params->weights)
-                                                                      : _("the weights"));
+          const char *path = cls_weights_get_path (params->weights);
+
+          if (path != NULL)
+            /* Translators: a case, then the weights file */
+            g_set_error (error, CLS_ERROR, CLS_ERROR_INVALID_ARGUMENT, _("case %s has no weight in %s"),
+                         cls_case_summary_get_case_id (summary), path);
+          else
+            g_set_error (error, CLS_ERROR, CLS_ERROR_INVALID_ARGUMENT, _("case %s has no weight"),
+                         cls_case_summary_get_case_id (summary));
           return FALSE;
         }
     }

@@ -50,6 +50,7 @@ is_rank_method (const ClsCalibrationParams *params)
 char *
 cls_explain_guarantee_short (const ClsCalibrationParams *params)
 {
+  /* Translators: the loss in "mean FNR ≤ ε" and "P(FNR ≤ ε) ≥ 1 − α" below */
   const char *loss = params->loss == CLS_LOSS_LESION ? _("lesion FNR") : _("FNR");
   g_autofree char *eps = cls_fraction_to_string (params->epsilon);
   g_autofree char *level = cls_fraction_to_string (cls_fraction_one_minus (params->alpha));
@@ -62,6 +63,7 @@ cls_explain_guarantee_short (const ClsCalibrationParams *params)
       /* Translators: conformal risk control; the first %s is "FNR" or "lesion FNR" */
       return g_strdup_printf (_("mean %s ≤ %s (conformal risk control)"), loss, eps);
     case CLS_METHOD_LTT:
+      /* Translators: 1 − δ, "FNR" or "lesion FNR", then ε */
       return g_strdup_printf (_("with probability ≥ %s over the calibration set, mean %s ≤ %s"),
                               confidence, loss, eps);
     case CLS_METHOD_EXACT:
@@ -200,6 +202,7 @@ cls_explain_details (ClsSession *session)
   const char *what;
 
   cls_session_get_params (session, &params);
+  /* Translators: completes "misses at most ε …" in the explanations below */
   what = params.loss == CLS_LOSS_LESION ? _("of its lesions") : _("of its lesion voxels");
 
   if (params.method == CLS_METHOD_CRC || params.method == CLS_METHOD_LTT)
