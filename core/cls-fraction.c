@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <langinfo.h>
+
 #include <inttypes.h>
 
 #include <math.h>
@@ -214,6 +216,28 @@ cls_fraction_to_string (ClsFraction f)
     frac[i] = '\0';
 
   return g_strdup_printf ("%" PRIu64 ".%s", whole, frac);
+}
+
+/**
+ * cls_fraction_to_display_string:
+ * @f: a fraction
+ *
+ * The decimal as the user's locale writes numbers ("0,125" in German), for
+ * text on screen beside numbers printf formats; files and the command line
+ * keep cls_fraction_to_string().
+ *
+ * Returns: (transfer full): the decimal with the locale's decimal point
+ */
+char *
+cls_fraction_to_display_string (ClsFraction f)
+{
+  g_autofree char *s = cls_fraction_to_string (f);
+  const char *radix = nl_langinfo (RADIXCHAR);
+  const char *dot = strchr (s, '.');
+
+  if (dot == NULL || radix == NULL || *radix == '\0' || strcmp (radix, ".") == 0)
+    return g_steal_pointer (&s);
+  return g_strdup_printf ("%.*s%s%s", (int) (dot - s), s, radix, dot + 1);
 }
 
 int

@@ -32,6 +32,7 @@ gboolean  cls_fraction_from_double    (double       value,
                                        ClsFraction *out);
 double    cls_fraction_to_double      (ClsFraction  f);
 char     *cls_fraction_to_string      (ClsFraction  f);
+char     *cls_fraction_to_display_string (ClsFraction f);
 int       cls_fraction_compare        (ClsFraction  a,
                                        ClsFraction  b);
 gboolean  cls_fraction_in_unit_open   (ClsFraction  f);

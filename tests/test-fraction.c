@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <locale.h>
 #include <math.h>
 
 #include "cls-error.h"
@@ -194,12 +195,42 @@ test_ceil_double (void)
   }
 }
 
+/* On screen a fraction uses the locale's decimal point, like the numbers
+ * printf formats beside it; everywhere else the ASCII point. */
+static void
+test_display_string (void)
+{
+  ClsFraction f = { 125, 1000 };
+  g_autofree char *c = NULL;
+  g_autofree char *de = NULL;
+  g_autofree char *ascii = NULL;
+  g_autofree char *whole = NULL;
+
+  setlocale (LC_NUMERIC, "C");
+  c = cls_fraction_to_display_string (f);
+  g_assert_cmpstr (c, ==, "0.125");
+
+  if (setlocale (LC_NUMERIC, "de_DE.UTF-8") == NULL && setlocale (LC_NUMERIC, "fr_FR.UTF-8") == NULL)
+    {
+      g_test_skip ("neither de_DE.UTF-8 nor fr_FR.UTF-8 is installed (CI installs fr_FR)");
+      return;
+    }
+  de = cls_fraction_to_display_string (f);
+  ascii = cls_fraction_to_string (f);
+  whole = cls_fraction_to_display_string ((ClsFraction) { 3, 1 });
+  setlocale (LC_NUMERIC, "C");
+  g_assert_cmpstr (de, ==, "0,125");
+  g_assert_cmpstr (ascii, ==, "0.125");
+  g_assert_cmpstr (whole, ==, "3");
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/fraction/parse", test_parse);
+  g_test_add_func ("/fraction/display-string", test_display_string);
   g_test_add_func ("/fraction/floor-brute-force", test_floor_brute_force);
   g_test_add_func ("/fraction/rank", test_rank);
   g_test_add_func ("/fraction/from-double", test_from_double);

@@ -183,7 +183,7 @@ label_of (const char                 *id,
       {
         if (cls_calibration_params_has_delta (params))
           {
-            g_autofree char *delta = cls_fraction_to_string (params->delta);
+            g_autofree char *delta = cls_fraction_to_display_string (params->delta);
 
             return g_strdup_printf ("%s, δ = %s", _(labels[i].label), delta);
           }
@@ -491,8 +491,8 @@ update_status (ClsComparisonPanel *self)
     {
       const ClsCalibrationParams *base = cls_method_comparison_get_base (self->comparison);
       ClsEvaluationParams eval;
-      g_autofree char *eps = cls_fraction_to_string (base->epsilon);
-      g_autofree char *alpha = cls_fraction_to_string (base->alpha);
+      g_autofree char *eps = cls_fraction_to_display_string (base->epsilon);
+      g_autofree char *alpha = cls_fraction_to_display_string (base->alpha);
 
       cls_session_get_eval_params (self->session, &eval);
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,

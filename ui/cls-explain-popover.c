@@ -52,10 +52,10 @@ cls_explain_guarantee_short (const ClsCalibrationParams *params)
 {
   /* Translators: the loss in "mean FNR ≤ ε" and "P(FNR ≤ ε) ≥ 1 − α" below */
   const char *loss = params->loss == CLS_LOSS_LESION ? _("lesion FNR") : _("FNR");
-  g_autofree char *eps = cls_fraction_to_string (params->epsilon);
-  g_autofree char *level = cls_fraction_to_string (cls_fraction_one_minus (params->alpha));
+  g_autofree char *eps = cls_fraction_to_display_string (params->epsilon);
+  g_autofree char *level = cls_fraction_to_display_string (cls_fraction_one_minus (params->alpha));
   g_autofree char *confidence = cls_calibration_params_has_delta (params)
-                                ? cls_fraction_to_string (cls_fraction_one_minus (params->delta)) : NULL;
+                                ? cls_fraction_to_display_string (cls_fraction_one_minus (params->delta)) : NULL;
 
   switch (params->method)
     {
