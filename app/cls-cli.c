@@ -194,7 +194,7 @@ cls_cli_calibration_group (ClsCliCalibrationOptions *o)
     { "guarantee", 0, 0, G_OPTION_ARG_STRING, &o->guarantee, N_("marginal (default) or pac (coverage >= 1 - alpha with probability 1 - delta over calibration sets)"), "marginal|pac" },
     { "delta", 0, 0, G_OPTION_ARG_STRING, &o->delta, N_("Tolerated probability that the guarantee fails (pac, ltt)"), "D" },
     { "loss", 0, 0, G_OPTION_ARG_STRING, &o->loss, N_("voxel (default: share of lesion voxels missed) or lesion (share of lesions missed)"), "voxel|lesion" },
-    { "lesion-coverage", 0, 0, G_OPTION_ARG_STRING, &o->lesion_coverage, N_("Share of a lesion's voxels that detects it (default 0.5)"), "C" },
+    { "lesion-coverage", 0, 0, G_OPTION_ARG_STRING, &o->lesion_coverage, N_("Share of a lesion's voxels the mask must hold to detect it (default 0.5)"), "C" },
     { "strata", 0, 0, G_OPTION_ARG_STRING, &o->strata, N_("none (default) or size (a threshold per predicted lesion size: < 5, 5–10, > 10 mm)"), "none|size" },
     { "weights", 0, 0, G_OPTION_ARG_FILENAME, &o->weights_path, N_("CSV of per-case weights (case,weight) for covariate shift"), "FILE" },
     { "normalize", 0, 0, G_OPTION_ARG_STRING, &o->normalize, N_("none (default) or minmax (the authors' per-case normalisation)"), "none|minmax" },
