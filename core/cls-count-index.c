@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cls-count-index.h"
+#include "cls-double-bits.h"
 
 struct _ClsCountIndex
 {
@@ -25,39 +26,8 @@ struct _ClsCountIndex
  * ------------
  *
  * Non-negative IEEE numbers order like their bit patterns, so sorting bit
- * patterns sorts values, and a hash of the pattern counts distinct values. */
-
-static inline guint64
-double_key (double d)
-{
-  guint64 k;
-  memcpy (&k, &d, sizeof k);
-  return k;
-}
-
-static inline double
-key_double (guint64 k)
-{
-  double d;
-  memcpy (&d, &k, sizeof d);
-  return d;
-}
-
-static inline guint32
-float_key (float f)
-{
-  guint32 k;
-  memcpy (&k, &f, sizeof k);
-  return k;
-}
-
-static inline float
-key_float (guint32 k)
-{
-  float f;
-  memcpy (&f, &k, sizeof f);
-  return f;
-}
+ * patterns sorts values, and a hash of the pattern counts distinct values
+ * (cls-double-bits.h). */
 
 static inline gboolean
 is_float32 (double v)
@@ -333,7 +303,7 @@ spill_widen (ClsCountIndexBuilder *self)
 {
   self->keys64 = g_new (guint64, MAX (self->spill_cap, 1));
   for (gsize i = 0; i < self->len; i++)
-    self->keys64[i] = double_key ((double) key_float (self->keys32[i]));
+    self->keys64[i] = cls_double_to_bits ((double) cls_bits_to_float (self->keys32[i]));
   g_clear_pointer (&self->keys32, g_free);
   self->wide = TRUE;
 }
@@ -344,7 +314,7 @@ spill32 (ClsCountIndexBuilder *self,
 {
   spill_reserve (self);
   if (self->wide)
-    self->keys64[self->len++] = double_key ((double) key_float (key));
+    self->keys64[self->len++] = cls_double_to_bits ((double) cls_bits_to_float (key));
   else
     self->keys32[self->len++] = key;
 }
@@ -391,7 +361,7 @@ count_present32 (Slot32      *restrict slots,
 
   for (gsize i = 0; i < n; i++)
     {
-      guint32 key = float_key (values[i]);
+      guint32 key = cls_float_to_bits (values[i]);
       gsize j = hash32 (key, bits);
 
       for (;; j = (j + 1) & mask)
@@ -434,7 +404,7 @@ add_floats (ClsCountIndexBuilder *self,
       if (i == n)
         break;
 
-      key = float_key (values[i++]);
+      key = cls_float_to_bits (values[i++]);
       if ((key & ~SIGN_BIT32) == 0)
         self->zeros++;  /* 0.0 or -0.0, never stored */
       else if (self->slots32[j].key == key)
@@ -511,7 +481,7 @@ cls_count_index_builder_add (ClsCountIndexBuilder *self,
           add_floats (self, &f, 1);
         }
       else
-        insert64 (self, double_key (v));
+        insert64 (self, cls_double_to_bits (v));
     }
 }
 
@@ -692,7 +662,7 @@ static double
 slot_value (gconstpointer runs,
             gsize         i)
 {
-  return key_double (((const Slot *) runs)[i].key);
+  return cls_bits_to_double (((const Slot *) runs)[i].key);
 }
 
 static guint64
@@ -729,7 +699,7 @@ append_spill_runs (ClsCountIndexBuilder *self,
         {
           while (j < n && self->keys32[j] == self->keys32[i])
             j++;
-          s.key = double_key ((double) key_float (self->keys32[i]));
+          s.key = cls_double_to_bits ((double) cls_bits_to_float (self->keys32[i]));
         }
       s.count = j - i;
       g_array_append_val (out, s);
@@ -783,7 +753,7 @@ cls_count_index_builder_finish (ClsCountIndexBuilder *self)
   for (gsize i = 0; i < cap32; i++)
     if (self->slots32[i].key != 0)
       {
-        Slot s = { double_key ((double) key_float (self->slots32[i].key)),
+        Slot s = { cls_double_to_bits ((double) cls_bits_to_float (self->slots32[i].key)),
                    self->slots32[i].count + (self->carries != NULL ? extra[i] : 0) };
         g_array_append_val (runs, s);
       }

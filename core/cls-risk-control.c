@@ -13,6 +13,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "cls-risk-control.h"
+#include "cls-double-bits.h"
 
 /* Near-ties closer than this are decided with exact rationals. */
 #define TIE_TOLERANCE 1e-9
@@ -111,14 +112,6 @@ sum_within (const ClsLossProfile *profiles,
   return compare_sum_exact (profiles, n, cut, num, den) <= 0;
 }
 
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 /**
  * cls_crc_cut:
  * @profiles: (array length=n): the calibration cases
@@ -127,10 +120,17 @@ compare_double (const void *a,
  * @out: (out caller-allocates): the result
  *
  * The largest cut c with Σ_i L_i(c) <= epsilon (n + 1) - 1, that is
- * (n/(n+1)) R̂(c) + 1/(n+1) <= epsilon with the loss bound B = 1. The
- * candidate cuts are 1 and every profile value (the loss only changes
- * there); Σ L_i is non-decreasing in c, so a binary search over them finds
- * it. Infeasible when epsilon (n + 1) < 1.
+ * (n/(n+1)) R̂(c) + 1/(n+1) <= epsilon with the loss bound B = 1.
+ *
+ * L_i(c) counts the values below c, so Σ L_i is non-decreasing in c and
+ * constant on each interval (v, v'] between neighbouring profile values:
+ * the largest feasible c is a profile value, or 1. Instead of sorting
+ * every value of every case (millions, on each slider move), a binary
+ * search over the doubles of [0, 1] themselves, ordered as their bit
+ * patterns, finds the largest feasible double in 64 steps; it is that
+ * profile value, since the next double up lies in an infeasible interval.
+ * Each step is exact (sum_within() settles near-ties with rationals), so
+ * the search is exact too. Infeasible when epsilon (n + 1) < 1.
  */
 void
 cls_crc_cut (const ClsLossProfile *profiles,
@@ -138,12 +138,10 @@ cls_crc_cut (const ClsLossProfile *profiles,
              ClsFraction           epsilon,
              ClsRiskControl       *out)
 {
-  g_autofree double *cands = NULL;
-  gsize n_cands = 0, total = 1;
   /* target = epsilon (n + 1) - 1 = (num (n + 1) - den) / den */
   gint64 tnum = (gint64) (epsilon.num * (guint64) (n + 1)) - (gint64) epsilon.den;
   guint64 tden = epsilon.den;
-  gsize lo, hi;
+  guint64 lo, hi;
 
   memset (out, 0, sizeof *out);
 
@@ -156,42 +154,20 @@ cls_crc_cut (const ClsLossProfile *profiles,
       return;
     }
 
-  for (guint i = 0; i < n; i++)
-    total += profiles[i].n_values;
-  cands = g_new (double, total);
-  for (guint i = 0; i < n; i++)
-    if (profiles[i].n_values > 0)
-      {
-        memcpy (cands + n_cands, profiles[i].values, profiles[i].n_values * sizeof (double));
-        n_cands += profiles[i].n_values;
-      }
-  cands[n_cands++] = 1.0;
-  qsort (cands, n_cands, sizeof (double), compare_double);
-
-  /* distinct, ascending, capped at 1 (a cut above 1 is the same empty mask) */
-  {
-    gsize w = 0;
-
-    for (gsize r = 0; r < n_cands; r++)
-      if (cands[r] <= 1.0 && (w == 0 || cands[r] != cands[w - 1]))
-        cands[w++] = cands[r];
-    n_cands = w;
-  }
-
-  /* the smallest candidate has loss 0 everywhere: feasible since tnum >= 0 */
-  lo = 0;
-  hi = n_cands - 1;
+  /* c = 0 keeps every voxel: loss 0, feasible since tnum >= 0 */
+  lo = cls_double_to_bits (0.0);
+  hi = cls_double_to_bits (1.0);
   while (lo < hi)
     {
-      gsize mid = lo + (hi - lo + 1) / 2;
+      guint64 mid = lo + (hi - lo + 1) / 2;
 
-      if (sum_within (profiles, n, cands[mid], tnum, tden))
+      if (sum_within (profiles, n, cls_bits_to_double (mid), tnum, tden))
         lo = mid;
       else
         hi = mid - 1;
     }
 
-  out->cut = cands[lo];
+  out->cut = cls_bits_to_double (lo);
   out->feasible = TRUE;
   out->risk = (double) (sum_losses (profiles, n, out->cut) / n);
   out->bound = (n * out->risk + 1.0) / (n + 1.0);

@@ -42,13 +42,15 @@ pool_clear (Pool *p)
   g_ptr_array_unref (p->storage);
 }
 
-/* Profiles with 1 to 6 values from a small set: ties everywhere, and every
+/* Profiles with 1 to 6 values from a small set: ties everywhere, values
+ * such as 0.3 beside 0.3 stored in float32, and every
  * denominator divides 60, so the brute force can use integers. */
 static Pool
 small_pool (GRand *rand,
             guint  n)
 {
-  static const double values[] = { 0.0, 0.1, 0.25, 0.3, 0.5, 0.7, 0.75, 0.9, 1.0 };
+  static const double values[] = { 0.0, 0.1, 0.25, 0.3, 0.5, 0.7, 0.75, 0.9, 1.0,
+                                   (double) 0.3f, (double) 0.1f, (double) 0.7f };
   Pool p = { n, g_new0 (ClsLossProfile, n), g_ptr_array_new_with_free_func (g_free) };
 
   for (guint i = 0; i < n; i++)
