@@ -600,6 +600,11 @@ start (ClsComparisonPanel *self)
   if (self->session == NULL)
     return;
 
+  /* Eight methods over every split: only for a table someone looks at.
+   * Hidden behind the plots it would take the cores from a slider move. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
   key = comparison_key (self);
   if (g_strcmp0 (key, self->key) == 0)
     return;
@@ -742,6 +747,13 @@ cls_comparison_panel_set_property (GObject      *object,
 }
 
 static void
+cls_comparison_panel_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (cls_comparison_panel_parent_class)->map (widget);
+  start (CLS_COMPARISON_PANEL (widget));
+}
+
+static void
 cls_comparison_panel_class_init (ClsComparisonPanelClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -751,6 +763,7 @@ cls_comparison_panel_class_init (ClsComparisonPanelClass *klass)
   object_class->finalize = cls_comparison_panel_finalize;
   object_class->get_property = cls_comparison_panel_get_property;
   object_class->set_property = cls_comparison_panel_set_property;
+  widget_class->map = cls_comparison_panel_map;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, CLS_TYPE_SESSION,

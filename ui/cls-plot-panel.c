@@ -38,6 +38,7 @@ struct _ClsPlotsPanel
   char           *alpha_key;
   char           *fraction_key;
   guint           progress_id;
+  guint           delay_id;          /* sweeps start when the sliders rest */
   gint           *progress;          /* shared with the running job: done, total */
 
   GtkWidget      *overlay;
@@ -433,11 +434,43 @@ start_sweeps (ClsPlotsPanel *self)
   self->progress_id = g_timeout_add (150, update_progress, self);
 }
 
+/* How long the parameters must rest before the sweeps start: while a
+ * slider moves, every sweep would be cancelled by the next step anyway,
+ * and its threads would take the cores from the frames. */
+#define SWEEP_DELAY_MS 200
+
+static gboolean
+start_sweeps_cb (gpointer user_data)
+{
+  ClsPlotsPanel *self = user_data;
+
+  self->delay_id = 0;
+  start_sweeps (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_session_changed (ClsPlotsPanel *self)
 {
+  g_autofree char *alpha_key = sweep_key (self->session, TRUE);
+  g_autofree char *fraction_key = sweep_key (self->session, FALSE);
+
   update_live_panels (self);
-  start_sweeps (self);
+
+  if (g_strcmp0 (alpha_key, self->alpha_key) == 0 && g_strcmp0 (fraction_key, self->fraction_key) == 0)
+    return;
+
+  /* The sweep under way is out of date: stop it now, start anew once the
+   * sliders rest. */
+  if (self->sweep_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->sweep_cancellable);
+      g_clear_object (&self->sweep_cancellable);
+      g_clear_pointer (&self->alpha_key, g_free);
+      g_clear_pointer (&self->fraction_key, g_free);
+    }
+  g_clear_handle_id (&self->delay_id, g_source_remove);
+  self->delay_id = g_timeout_add (SWEEP_DELAY_MS, start_sweeps_cb, self);
 }
 
 static void
@@ -455,6 +488,7 @@ cls_plots_panel_dispose (GObject *object)
   g_cancellable_cancel (self->sweep_cancellable);
   g_clear_object (&self->sweep_cancellable);
   g_clear_handle_id (&self->progress_id, g_source_remove);
+  g_clear_handle_id (&self->delay_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CLS_TYPE_PLOTS_PANEL);
   for (guint i = 0; i < N_PANELS; i++)
     g_clear_pointer (&self->plots[i], cls_plot_unref);
@@ -631,11 +665,11 @@ cls_plots_panel_get_current_name (ClsPlotsPanel *self)
  * cls_plots_panel_get_busy:
  * @self: a plots panel
  *
- * Returns: whether a sweep is running
+ * Returns: whether a sweep is running, or waits for the sliders to rest
  */
 gboolean
 cls_plots_panel_get_busy (ClsPlotsPanel *self)
 {
   g_return_val_if_fail (CLS_IS_PLOTS_PANEL (self), FALSE);
-  return self->sweep_cancellable != NULL;
+  return self->sweep_cancellable != NULL || self->delay_id != 0;
 }

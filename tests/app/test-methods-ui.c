@@ -339,8 +339,14 @@ static void
 test_comparison_rows (void)
 {
   ClsWindow *window = open_window ();
+  GtkWidget *panel = GTK_WIDGET (cls_window_get_comparison_panel (window));
 
+  /* The table is made when it is shown, not behind the plots. */
   set_epsilon_alpha (window, 0.2, 0.3);
+  g_assert_false (gtk_widget_get_mapped (panel));
+  g_assert_null (cls_comparison_panel_get_comparison (CLS_COMPARISON_PANEL (panel)));
+  gtk_stack_set_visible_child (GTK_STACK (gtk_widget_get_parent (panel)), panel);
+  g_assert_true (gtk_widget_get_mapped (panel));
   check_comparison (window);
 
   /* Another ε and δ: the table is computed again. */
