@@ -446,6 +446,7 @@ start_sweeps_cb (gpointer user_data)
 
   self->delay_id = 0;
   start_sweeps (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
   return G_SOURCE_REMOVE;
 }
 
@@ -468,9 +469,14 @@ on_session_changed (ClsPlotsPanel *self)
       g_clear_object (&self->sweep_cancellable);
       g_clear_pointer (&self->alpha_key, g_free);
       g_clear_pointer (&self->fraction_key, g_free);
+      /* its progress counters go with the job */
+      g_clear_handle_id (&self->progress_id, g_source_remove);
+      self->progress = NULL;
+      set_busy (self, FALSE);
     }
   g_clear_handle_id (&self->delay_id, g_source_remove);
   self->delay_id = g_timeout_add (SWEEP_DELAY_MS, start_sweeps_cb, self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
 static void

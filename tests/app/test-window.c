@@ -758,6 +758,32 @@ test_thousand_cases (void)
   g_test_message ("One slider move on %u cases (calibration, 100 splits, rows, panels): %.2f ms",
                   N_CASES, total / 10 / 1000.0);
 
+  /* Moves that land while the sweeps run (slow ones: many splits): each
+   * cancels the sweep under way with its progress, and the last one's
+   * sweep completes (a use after free here, under the sanitizers, was the
+   * progress timer of a cancelled sweep). */
+  {
+    ClsPlotsPanel *plots = CLS_PLOTS_PANEL (cls_window_get_plots_panel (window));
+    ClsControlPanel *panel = cls_window_get_control_panel (window);
+    static const double epsilons[] = { 0.2, 0.21, 0.22 };
+
+    gtk_adjustment_set_value (cls_control_panel_get_n_splits (panel), 5000);
+    for (guint i = 0; i < 3; i++)
+      {
+        gint64 until;
+
+        gtk_adjustment_set_value (cls_control_panel_get_epsilon (panel), epsilons[i]);
+        until = g_get_monotonic_time () + 450 * G_TIME_SPAN_MILLISECOND;
+        while (g_get_monotonic_time () < until)
+          g_main_context_iteration (NULL, FALSE);
+        g_assert_true (cls_plots_panel_get_busy (plots));
+      }
+    gtk_adjustment_set_value (cls_control_panel_get_n_splits (panel), 100);
+    while (cls_plots_panel_get_busy (plots))
+      g_main_context_iteration (NULL, TRUE);
+    check_summary (window, "0.22", "0.2");
+  }
+
   g_free (probs);
   g_free (lesion);
   g_rand_free (rand);
