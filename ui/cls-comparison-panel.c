@@ -36,6 +36,7 @@ struct _ClsComparisonPanel
   GSettings           *settings;
 
   GCancellable        *cancellable;
+  guint                delay_id;      /* a new table once the sliders rest */
   char                *key;
   ClsMethodComparison *comparison;
   GError              *error;
@@ -185,7 +186,8 @@ label_of (const char                 *id,
           {
             g_autofree char *delta = cls_fraction_to_display_string (params->delta);
 
-            return g_strdup_printf ("%s, δ = %s", _(labels[i].label), delta);
+            /* Translators: a method, e.g. "Learn then Test", and its δ */
+            return g_strdup_printf (_("%s, δ = %s"), _(labels[i].label), delta);
           }
         return g_strdup (_(labels[i].label));
       }
@@ -642,10 +644,40 @@ start (ClsComparisonPanel *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+/* As the plots' sweeps: while a slider moves every run would be cancelled
+ * by the next step, and its threads would take the cores from the frames. */
+#define TABLE_DELAY_MS 200
+
+static gboolean
+start_cb (gpointer user_data)
+{
+  ClsComparisonPanel *self = user_data;
+
+  self->delay_id = 0;
+  start (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_session_changed (ClsComparisonPanel *self)
 {
-  start (self);
+  g_autofree char *key = NULL;
+
+  if (self->session != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+      g_strcmp0 ((key = comparison_key (self)), self->key) != 0)
+    {
+      /* The run under way is out of date: stop it now. */
+      if (self->cancellable != NULL)
+        {
+          g_cancellable_cancel (self->cancellable);
+          g_clear_object (&self->cancellable);
+          g_clear_pointer (&self->key, g_free);
+        }
+      g_clear_handle_id (&self->delay_id, g_source_remove);
+      self->delay_id = g_timeout_add (TABLE_DELAY_MS, start_cb, self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
   /* The cuts follow ε, α, δ… at once; the table follows when it is there. */
   if (self->compare)
     compare_changed (self);
@@ -669,6 +701,7 @@ cls_comparison_panel_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->delay_id, g_source_remove);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
@@ -906,13 +939,14 @@ cls_comparison_panel_set_session (ClsComparisonPanel *self,
  * cls_comparison_panel_get_busy:
  * @self: a comparison panel
  *
- * Returns: whether the methods are being evaluated
+ * Returns: whether the methods are being evaluated, or will be once the
+ *   sliders rest
  */
 gboolean
 cls_comparison_panel_get_busy (ClsComparisonPanel *self)
 {
   g_return_val_if_fail (CLS_IS_COMPARISON_PANEL (self), FALSE);
-  return self->cancellable != NULL;
+  return self->cancellable != NULL || self->delay_id != 0;
 }
 
 /**
