@@ -114,7 +114,7 @@ sum_within (const ClsLossProfile *profiles,
 
 /**
  * cls_crc_cut:
- * @profiles: (array length=n): the calibration cases
+ * @profiles: (array length=n): the calibration cases, their values in [0, 1]
  * @n: how many
  * @epsilon: the tolerated expected loss
  * @out: (out caller-allocates): the result
