@@ -804,7 +804,7 @@ ecr_plot (const ClsSweep *sweep,
 
   cls_plot_set_title (plot, title);
   cls_plot_set_x_axis (plot, x_label, x_lo, x_hi);
-  cls_plot_set_y_axis (plot, _("ECR (share of test cases with FNR ≤ ε)"), y_lo, y_hi);
+  cls_plot_set_y_axis (plot, _("ECR (test cases with FNR ≤ ε)"), y_lo, y_hi);
 
   if (sweep->n_points == 0)
     {
