@@ -5,6 +5,10 @@
  */
 #include "config.h"
 
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
@@ -202,4 +206,61 @@ cls_test_flood_fill (const guint8 *mask,
       n_labels++;
     }
   return n_labels;
+}
+
+/**
+ * cls_test_run_cls:
+ * @env: (nullable): NAME, VALUE, … pairs added to the environment, NULL-terminated
+ * @setup: (nullable): runs in the child before `cls` starts
+ * @setup_data: its data
+ * @args: the arguments after the program, NULL-terminated
+ *
+ * Runs $CLS_BIN and collects its output. A child killed by a signal fails
+ * the test with its standard error (SIGALRM: it hung).
+ *
+ * Returns: the run; status -1 (with a test message) when it did not start
+ */
+ClsTestRun
+cls_test_run_cls (const char * const   *env,
+                  GSpawnChildSetupFunc  setup,
+                  gpointer              setup_data,
+                  const char * const   *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  const char *bin = g_getenv ("CLS_BIN");
+  ClsTestRun r = { -1, NULL, NULL };
+  int wait_status;
+
+  g_assert_nonnull (bin);
+  g_ptr_array_add (argv, (gpointer) bin);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
+    envp = g_environ_setenv (envp, env[i], env[i + 1], TRUE);
+
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT,
+                     setup, setup_data, &r.out, &r.err, &wait_status, &error))
+    {
+      g_test_message ("cannot run %s: %s", bin, error->message);
+      return r;
+    }
+
+  if (WIFSIGNALED (wait_status))
+    g_error ("cls %s was killed by signal %d (%s)%s\n%s", args[0], WTERMSIG (wait_status),
+             g_strsignal (WTERMSIG (wait_status)),
+             WTERMSIG (wait_status) == SIGALRM ? ": it hung" : "", r.err);
+  g_assert_true (WIFEXITED (wait_status));
+  r.status = WEXITSTATUS (wait_status);
+  return r;
+}
+
+void
+cls_test_run_clear (ClsTestRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
 }

@@ -14,6 +14,19 @@ char   *cls_test_make_tmpdir   (void);
 void    cls_test_rm_rf         (const char *path);
 guint64 cls_test_seed          (void);
 
+/* One run of the `cls` binary the build made ($CLS_BIN). */
+typedef struct {
+  int   status;       /* the exit status; -1: did not start */
+  char *out;
+  char *err;
+} ClsTestRun;
+
+ClsTestRun cls_test_run_cls   (const char * const   *env,
+                               GSpawnChildSetupFunc  setup,
+                               gpointer              setup_data,
+                               const char * const   *args);
+void       cls_test_run_clear (ClsTestRun           *run);
+
 G_END_DECLS
 
 #include "cls-summary.h"

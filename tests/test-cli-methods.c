@@ -27,38 +27,13 @@
 static char *tmpdir;
 static char *dataset;
 
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-/* Runs `cls` with the arguments of the NULL-terminated @args. */
-static Run
+/* Runs `cls` with the arguments of the NULL-terminated @args; it must start. */
+static ClsTestRun
 run_cls (const char * const *args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *bin = g_getenv ("CLS_BIN");
-  Run r = { 0 };
-  int wait_status;
+  ClsTestRun r = cls_test_run_cls (NULL, NULL, NULL, args);
 
-  g_assert_nonnull (bin);
-  g_ptr_array_add (argv, (gpointer) bin);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  r.status = WEXITSTATUS (wait_status);
+  g_assert_cmpint (r.status, >=, 0);
   return r;
 }
 
@@ -110,7 +85,7 @@ static void
 test_calibrate_crc (void)
 {
   const char *args[] = { "calibrate", dataset, "-m", "sharp", "--method", "crc", "--json", "-q", NULL };
-  Run r = run_cls (args);
+  ClsTestRun r = run_cls (args);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(ClsCalibration) cal = NULL;
   ClsCalibrationParams params;
@@ -133,7 +108,7 @@ test_calibrate_crc (void)
                                   cls_calibration_get_stratum (cal, 0)->risk, 1e-12);
   g_assert_cmpfloat (json_object_get_double_member (doc, "risk_bound"), <=, 0.2);
   g_assert_true (json_object_has_member (doc, "lesions_by_size"));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 static void
@@ -147,7 +122,7 @@ test_calibrate_pac_and_lesion (void)
   g_autoptr(ClsCalibration) cal = NULL;
   ClsCalibrationParams params;
   JsonObject *doc;
-  Run r = run_cls (pac);
+  ClsTestRun r = run_cls (pac);
 
   g_assert_cmpint (r.status, ==, 0);
   doc = parse_object (r.out, parser);
@@ -158,7 +133,7 @@ test_calibrate_pac_and_lesion (void)
   g_assert_cmpstr (json_object_get_string_member (doc, "guarantee"), ==, "pac");
   g_assert_cmpfloat (json_object_get_double_member (doc, "delta"), ==, 0.1);
   g_assert_cmpint (json_object_get_int_member (doc, "rank"), ==, (gint64) cls_calibration_get_rank (cal));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   r = run_cls (lesion);
   g_assert_cmpint (r.status, ==, 0);
@@ -179,7 +154,7 @@ test_calibrate_pac_and_lesion (void)
     g_assert_cmpint (json_object_get_int_member (first, "lesions"), ==,
                      cls_calibration_get_case (cal, 0)->n_lesions);
   }
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 static void
@@ -195,7 +170,7 @@ test_weights (void)
   const char *crc[] = { "calibrate", dataset, "-m", "sharp", "--weights", path, "--method", "crc", "-q", NULL };
   const char *eval[] = { "evaluate", dataset, "-m", "sharp", "--weights", path, "--splits", "5", "--json", "-q", NULL };
   JsonObject *doc;
-  Run r;
+  ClsTestRun r;
 
   for (guint i = 0; i < set->summaries->len; i++)
     g_string_append_printf (text, "%s,%s\n", cls_case_summary_get_case_id (set->summaries->pdata[i]),
@@ -209,25 +184,25 @@ test_weights (void)
   g_assert_cmpstr (json_object_get_string_member (doc, "weights"), ==, path);
   g_assert_cmpfloat (json_object_get_double_member (doc, "n_eff"), <, set->summaries->len);
   g_assert_cmpfloat (json_object_get_double_member (doc, "test_weight_default"), ==, 3.0);
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   r = run_cls (missing);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "has no weight in"));
   g_assert_nonnull (strstr (r.err, partial));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   r = run_cls (crc);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "--weights"));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   r = run_cls (eval);
   g_assert_cmpint (r.status, ==, 0);
   doc = parse_object (r.out, parser);
   g_assert_true (json_object_has_member (doc, "n_eff"));
   g_assert_true (json_object_get_null_member (doc, "theory"));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 static void
@@ -248,12 +223,12 @@ test_usage_errors (void)
 
   for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
     {
-      Run r = run_cls (cases[k].args);
+      ClsTestRun r = run_cls (cases[k].args);
 
       g_assert_cmpint (r.status, ==, cases[k].status);
       if (strstr (r.err, cases[k].expect) == NULL)
         g_error ("case %u: “%s” not in: %s", k, cases[k].expect, r.err);
-      run_clear (&r);
+      cls_test_run_clear (&r);
     }
 }
 
@@ -267,12 +242,12 @@ test_strata_and_evaluate (void)
                          "--json", "-q", NULL };
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *doc;
-  Run r = run_cls (strata);
+  ClsTestRun r = run_cls (strata);
 
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "stratum"));
   g_assert_nonnull (strstr (r.err, "n = "));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   r = run_cls (eval);
   g_assert_cmpint (r.status, ==, 0);
@@ -283,7 +258,7 @@ test_strata_and_evaluate (void)
   g_assert_true (json_object_has_member (doc, "lesion_fnr_calibrated"));
   g_assert_true (json_object_has_member (doc, "lesions_by_size"));
   g_assert_true (json_object_has_member (doc, "infeasible_splits"));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 /* A summaries folder whose files are version 1 (no lesions): the voxel loss
@@ -298,10 +273,10 @@ test_version1_summaries (void)
   g_autoptr(GDir) dir = NULL;
   g_autofree char *folder = g_build_filename (out, "sharp", NULL);
   const char *name;
-  Run r = run_cls (summarize);
+  ClsTestRun r = run_cls (summarize);
 
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   /* make every file version 1: header version 1 and no lesions */
   dir = g_dir_open (folder, 0, NULL);
@@ -355,12 +330,12 @@ test_version1_summaries (void)
 
   r = run_cls (voxel);
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
+  cls_test_run_clear (&r);
   r = run_cls (lesion);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "version 1"));
   g_assert_nonnull (strstr (r.err, ".clss"));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 int

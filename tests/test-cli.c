@@ -26,48 +26,25 @@
 static char *tmpdir;
 static char *dataset;
 
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-static Run
+/* Runs `cls` with the NULL-terminated arguments, @env_extra added to the
+ * environment; it must start. */
+static ClsTestRun
 run_cls_env (const char * const *env_extra,
              const char         *first,
              ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  const char *bin = g_getenv ("CLS_BIN");
-  Run r = { 0 };
-  int wait_status;
-  va_list args;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  ClsTestRun r;
+  va_list ap;
 
-  g_assert_nonnull (bin);
-  g_ptr_array_add (argv, (gpointer) bin);
-  va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
 
-  for (guint i = 0; env_extra != NULL && env_extra[i] != NULL; i += 2)
-    env = g_environ_setenv (env, env_extra[i], env_extra[i + 1], TRUE);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
-                &r.out, &r.err, &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  r.status = WEXITSTATUS (wait_status);
+  r = cls_test_run_cls (env_extra, NULL, NULL, (const char * const *) args->pdata);
+  g_assert_cmpint (r.status, >=, 0);
   return r;
 }
 
@@ -112,7 +89,7 @@ test_calibrate_json_matches_core (void)
 
   for (guint m = 0; m < G_N_ELEMENTS (models); m++)
     {
-      Run r = run_cls ("calibrate", dataset, "--model", models[m], "--epsilon", "0.1",
+      ClsTestRun r = run_cls ("calibrate", dataset, "--model", models[m], "--epsilon", "0.1",
                        "--alpha", "0.2", "--json", NULL);
       g_autoptr(JsonParser) parser = json_parser_new ();
       g_autoptr(ClsCaseSet) set = load_model (models[m]);
@@ -166,19 +143,19 @@ test_calibrate_json_matches_core (void)
         }
 
       /* the human table names the model and the rank */
-      run_clear (&r);
+      cls_test_run_clear (&r);
       r = run_cls ("calibrate", dataset, "--model", models[m], "--epsilon", "0.1", "--alpha", "0.2", "-q", NULL);
       g_assert_cmpint (r.status, ==, 0);
       g_assert_nonnull (strstr (r.out, models[m]));
       g_assert_nonnull (strstr (r.out, "Rank k ="));
-      run_clear (&r);
+      cls_test_run_clear (&r);
     }
 }
 
 static void
 test_evaluate_json_matches_core (void)
 {
-  Run r = run_cls ("evaluate", dataset, "--model", "sharp", "--epsilon", "0.2", "--alpha", "0.25",
+  ClsTestRun r = run_cls ("evaluate", dataset, "--model", "sharp", "--epsilon", "0.2", "--alpha", "0.25",
                    "--splits", "40", "--cal-fraction", "0.6", "--seed", "9", "--json", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(ClsCaseSet) set = load_model ("sharp");
@@ -220,15 +197,15 @@ test_evaluate_json_matches_core (void)
     }
   g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (doc, "theory"), "ecr_mean"),
                      ==, cls_evaluation_get_theory_ecr (ev));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   /* same seed, same document, byte for byte */
   {
-    Run a = run_cls ("evaluate", dataset, "--model", "sharp", "--splits", "20", "--json", NULL);
-    Run b = run_cls ("evaluate", dataset, "--model", "sharp", "--splits", "20", "--json", NULL);
+    ClsTestRun a = run_cls ("evaluate", dataset, "--model", "sharp", "--splits", "20", "--json", NULL);
+    ClsTestRun b = run_cls ("evaluate", dataset, "--model", "sharp", "--splits", "20", "--json", NULL);
     g_assert_cmpstr (a.out, ==, b.out);
-    run_clear (&a);
-    run_clear (&b);
+    cls_test_run_clear (&a);
+    cls_test_run_clear (&b);
   }
 }
 
@@ -237,7 +214,7 @@ static void
 test_comma_locale (void)
 {
   const char *fr[] = { "LC_ALL", "fr_FR.UTF-8", NULL };
-  Run c, f;
+  ClsTestRun c, f;
 
   if (setlocale (LC_ALL, "fr_FR.UTF-8") == NULL)
     {
@@ -250,14 +227,14 @@ test_comma_locale (void)
   f = run_cls_env (fr, "evaluate", dataset, "--model", "noisy", "--splits", "10", "--json", NULL);
   g_assert_cmpint (f.status, ==, 0);
   g_assert_cmpstr (c.out, ==, f.out);
-  run_clear (&c);
-  run_clear (&f);
+  cls_test_run_clear (&c);
+  cls_test_run_clear (&f);
 
   c = run_cls ("calibrate", dataset, "--model", "noisy", "--json", NULL);
   f = run_cls_env (fr, "calibrate", dataset, "--model", "noisy", "--json", "--epsilon", "0.2", NULL);
   g_assert_cmpstr (c.out, ==, f.out);
-  run_clear (&c);
-  run_clear (&f);
+  cls_test_run_clear (&c);
+  cls_test_run_clear (&f);
 
   /* The tables people read use the decimal point too (the language of the
    * messages may differ, the numbers may not): no "0,35" beside "0.2". */
@@ -265,8 +242,8 @@ test_comma_locale (void)
   f = run_cls_env (fr, "calibrate", dataset, "--model", "noisy", "--loss", "lesion", "-q", NULL);
   g_assert_cmpint (f.status, ==, 0);
   g_assert_cmpstr (c.out, ==, f.out);
-  run_clear (&c);
-  run_clear (&f);
+  cls_test_run_clear (&c);
+  cls_test_run_clear (&f);
 }
 
 /* Every line of the per-case table has its columns where the heading has
@@ -275,7 +252,7 @@ test_comma_locale (void)
 static void
 test_table_columns (void)
 {
-  Run r = run_cls ("calibrate", dataset, "--model", "sharp", "--loss", "lesion", "-q", NULL);
+  ClsTestRun r = run_cls ("calibrate", dataset, "--model", "sharp", "--loss", "lesion", "-q", NULL);
   g_auto(GStrv) lines = NULL;
   glong width = -1;
   guint rows = 0;
@@ -302,7 +279,7 @@ test_table_columns (void)
     }
   g_assert_cmpint (width, >, 0);
   g_assert_cmpuint (rows, >, 10);
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 static void
@@ -346,7 +323,7 @@ test_apply (void)
   g_autoptr(ClsCaseSet) set = load_model ("underconfident");
   g_autoptr(ClsCalibration) cal = NULL;
   ClsCalibrationParams params;
-  Run r;
+  ClsTestRun r;
   JsonObject *doc;
 
   /* with a calibration file: exactly {p >= its probability_cut} */
@@ -354,7 +331,7 @@ test_apply (void)
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_file_set_contents (cal_path, r.out, -1, NULL));
   doc = parse_object (r.out, parser);
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   cls_calibration_params_init (&params);
   cal = cls_calibration_new ((ClsCaseSummary **) set->summaries->pdata, set->summaries->len, &params, NULL);
@@ -363,20 +340,20 @@ test_apply (void)
 
   r = run_cls ("apply", prob_path, "--calibration", cal_path, "-o", mask_path, NULL);
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
+  cls_test_run_clear (&r);
   check_mask (prob_path, mask_path, cls_calibration_get_cut (cal));
 
   /* with --t-hat T: exactly {p >= 1 - T} for the decimal T */
   r = run_cls ("apply", prob_path, "--t-hat", "0.7", "-o", mask_path, NULL);
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
+  cls_test_run_clear (&r);
   check_mask (prob_path, mask_path, nextafter (0.3, 1.0));  /* smallest double >= 3/10 */
 
   /* never over its input */
   r = run_cls ("apply", prob_path, "--t-hat", "0.5", "-o", prob_path, NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "refusing"));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 static void
@@ -384,53 +361,53 @@ test_exit_codes (void)
 {
   g_autofree char *missing = g_build_filename (tmpdir, "no-such-dataset", NULL);
   g_autofree char *bogus = g_build_filename (tmpdir, "bogus.nii", NULL);
-  Run r;
+  ClsTestRun r;
 
   g_assert_true (g_file_set_contents (bogus, "not a nifti file at all", -1, NULL));
 
   r = run_cls ("calibrate", missing, NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, missing));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   r = run_cls ("calibrate", dataset, "--model", "nope", NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "nope"));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   r = run_cls ("calibrate", dataset, NULL);  /* several models */
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "--model"));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   r = run_cls ("calibrate", dataset, "--model", "sharp", "--epsilon", "1.5", NULL);
   g_assert_cmpint (r.status, ==, 2);
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   r = run_cls ("calibrate", dataset, "--model", "sharp", "--alpha", "0,1", NULL);
   g_assert_cmpint (r.status, ==, 2);
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   r = run_cls ("calibrate", dataset, "--model", "sharp", "--method", "magic", NULL);
   g_assert_cmpint (r.status, ==, 2);
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   r = run_cls ("calibrate", "--no-such-option", NULL);
   g_assert_cmpint (r.status, ==, 2);
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   r = run_cls ("frobnicate", NULL);
   g_assert_cmpint (r.status, ==, 2);
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   r = run_cls ("info", bogus, NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, bogus));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   r = run_cls ("evaluate", dataset, "--model", "sharp", "--cal-fraction", "1", NULL);
   g_assert_cmpint (r.status, ==, 2);
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   /* --help on every subcommand */
   {
@@ -441,15 +418,15 @@ test_exit_codes (void)
         r = run_cls (commands[i], "--help", NULL);
         g_assert_cmpint (r.status, ==, 0);
         g_assert_nonnull (strstr (r.out, "Usage:"));
-        run_clear (&r);
+        cls_test_run_clear (&r);
       }
     r = run_cls ("--help", NULL);
     g_assert_cmpint (r.status, ==, 0);
-    run_clear (&r);
+    cls_test_run_clear (&r);
     r = run_cls ("--version", NULL);
     g_assert_cmpint (r.status, ==, 0);
     g_assert_nonnull (strstr (r.out, PACKAGE_VERSION));
-    run_clear (&r);
+    cls_test_run_clear (&r);
   }
 }
 
@@ -457,7 +434,7 @@ test_exit_codes (void)
 static void
 test_infeasible (void)
 {
-  Run r = run_cls ("calibrate", dataset, "--model", "sharp", "--alpha", "0.01", "--json", "-q", NULL);
+  ClsTestRun r = run_cls ("calibrate", dataset, "--model", "sharp", "--alpha", "0.01", "--json", "-q", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *doc;
 
@@ -469,7 +446,7 @@ test_infeasible (void)
   g_assert_cmpfloat (json_object_get_double_member (doc, "t_hat"), ==, 1.0);
   g_assert_cmpfloat (json_object_get_double_member (doc, "probability_cut"), ==, 0.0);
   g_assert_nonnull (strstr (r.err, "not feasible"));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 static void
@@ -478,7 +455,7 @@ test_bad_case_reported (void)
   g_autofree char *copy = g_build_filename (tmpdir, "damaged", NULL);
   g_autofree char *label = NULL;
   g_autofree char *cmd = g_strdup_printf ("cp -r '%s' '%s'", dataset, copy);
-  Run r;
+  ClsTestRun r;
 
   g_assert_cmpint (system (cmd), ==, 0);
   label = g_build_filename (copy, "labels", "case_0002.nii.gz", NULL);
@@ -490,13 +467,13 @@ test_bad_case_reported (void)
   g_assert_nonnull (strstr (r.err, "case_0002"));
   g_assert_nonnull (strstr (r.err, label));
   g_assert_null (strstr (r.out, "\"case_0002\""));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   /* unless asked to stop */
   r = run_cls ("calibrate", copy, "--model", "sharp", "--strict", NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, label));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 static void
@@ -504,7 +481,7 @@ test_info (void)
 {
   g_autofree char *prob_path = g_build_filename (dataset, "probs", "sharp", "case_0001.nii.gz", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
-  Run r = run_cls ("info", prob_path, "--json", NULL);
+  ClsTestRun r = run_cls ("info", prob_path, "--json", NULL);
   JsonObject *doc;
 
   g_assert_cmpint (r.status, ==, 0);
@@ -512,7 +489,7 @@ test_info (void)
   g_assert_cmpstr (json_object_get_string_member (doc, "datatype"), ==, "float32");
   g_assert_cmpint (json_array_get_length (json_object_get_array_member (doc, "dims")), ==, 3);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (doc, "values"), "outside_0_1"), ==, 0);
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 int

@@ -774,19 +774,6 @@ typedef struct {
   gpointer              data;
 } RunOptions;
 
-typedef struct {
-  int   status;       /* the exit status; -1: did not start */
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_clear_pointer (&r->out, g_free);
-  g_clear_pointer (&r->err, g_free);
-}
-
 static void
 child_setup (gpointer data)
 {
@@ -797,40 +784,11 @@ child_setup (gpointer data)
     o->setup (o->data);
 }
 
-static Run
+static ClsTestRun
 run_cls_argv (const RunOptions   *o,
               const char * const *args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  const char *bin = g_getenv ("CLS_BIN");
-  Run r = { -1, NULL, NULL };
-  int wait_status;
-
-  g_assert_nonnull (bin);
-  g_ptr_array_add (argv, (gpointer) bin);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  for (guint i = 0; o != NULL && o->env != NULL && o->env[i] != NULL; i += 2)
-    env = g_environ_setenv (env, o->env[i], o->env[i + 1], TRUE);
-
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT,
-                     child_setup, (gpointer) o, &r.out, &r.err, &wait_status, &error))
-    {
-      g_test_message ("cannot run %s: %s", bin, error->message);
-      return r;
-    }
-
-  if (WIFSIGNALED (wait_status))
-    g_error ("cls %s was killed by signal %d (%s)%s\n%s", args[0], WTERMSIG (wait_status),
-             g_strsignal (WTERMSIG (wait_status)),
-             WTERMSIG (wait_status) == SIGALRM ? ": it hung" : "", r.err);
-  g_assert_true (WIFEXITED (wait_status));
-  r.status = WEXITSTATUS (wait_status);
-  return r;
+  return cls_test_run_cls (o != NULL ? o->env : NULL, child_setup, (gpointer) o, args);
 }
 
 #define run_cls(o, ...) run_cls_argv ((o), (const char * const []) { __VA_ARGS__, NULL })
@@ -848,7 +806,7 @@ assert_names (const char *message,
 }
 
 static void
-assert_cli_ok (Run        *r,
+assert_cli_ok (ClsTestRun        *r,
                const char *where)
 {
   if (r->status != 0)
@@ -858,7 +816,7 @@ assert_cli_ok (Run        *r,
 /* Exit status 1, a message that names @file, nothing on standard output
  * that could pass for a result. */
 static void
-assert_cli_refuses (Run        *r,
+assert_cli_refuses (ClsTestRun        *r,
                     const char *file,
                     const char *what,
                     const char *where)
@@ -1008,7 +966,7 @@ test_volume_case (gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(ClsVolume) vol = NULL;
   guint entries;
-  Run r;
+  ClsTestRun r;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
   vc->make (path);
@@ -1026,10 +984,10 @@ test_volume_case (gconstpointer data)
         {
           g_test_message ("cls info: exit status %d: %s", r.status, r.err);
           g_test_incomplete (vc->bug);
-          run_clear (&r);
+          cls_test_run_clear (&r);
           return;
         }
-      run_clear (&r);
+      cls_test_run_clear (&r);
     }
 
   /* the library */
@@ -1055,7 +1013,7 @@ test_volume_case (gconstpointer data)
   /* cls info */
   r = run_cls (&ro, "info", path);
   assert_cli_refuses (&r, named, vc->what, "cls info");
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   /* cls apply: refused, and nothing written */
   entries = count_entries (dir);
@@ -1063,7 +1021,7 @@ test_volume_case (gconstpointer data)
   assert_cli_refuses (&r, named, vc->what, "cls apply");
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (count_entries (dir), ==, entries);
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   /* a dataset: as the map of one case and the label of another */
   if (g_utf8_validate (path, -1, NULL))
@@ -1080,14 +1038,14 @@ test_volume_case (gconstpointer data)
 
       r = run_cls (&ro, "calibrate", manifest, "--strict", "-q");
       assert_cli_refuses (&r, named, vc->what, "cls calibrate --strict");
-      run_clear (&r);
+      cls_test_run_clear (&r);
 
       /* without --strict the others go on, and the user is told */
       r = run_cls (&ro, "calibrate", manifest, "-q", "--json");
       assert_cli_ok (&r, "cls");
       assert_names (r.err, named, vc->what, "cls calibrate");
       g_assert_null (strstr (r.out, "bad-"));
-      run_clear (&r);
+      cls_test_run_clear (&r);
     }
 }
 
@@ -1282,7 +1240,7 @@ test_content_case (gconstpointer data)
   const char *named = cc->names_label ? label : prob;
   g_autoptr(GError) error = NULL;
   ClsLoadOptions load;
-  Run r;
+  ClsTestRun r;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
   cc->make (prob, label);
@@ -1324,14 +1282,14 @@ test_content_case (gconstpointer data)
 
   r = run_cls (NULL, "calibrate", manifest, "--strict", "-q");
   assert_cli_refuses (&r, named, cc->what, "cls calibrate --strict");
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   /* the option the message suggests does make it load */
   if (cc->fix != NULL)
     {
       r = run_cls (NULL, "calibrate", manifest, "--strict", "-q", "--json", cc->fix);
       assert_cli_ok (&r, cc->fix);
-      run_clear (&r);
+      cls_test_run_clear (&r);
     }
 
   /* cls apply sees what is wrong with a map */
@@ -1340,14 +1298,14 @@ test_content_case (gconstpointer data)
       r = run_cls (NULL, "apply", prob, "--t-hat", "0.5", "-o", out);
       assert_cli_refuses (&r, prob, NULL, "cls apply");
       g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
-      run_clear (&r);
+      cls_test_run_clear (&r);
 
       if (cc->fix != NULL)
         {
           r = run_cls (NULL, "apply", prob, "--t-hat", "0.5", "-q", "-o", out, cc->fix);
           assert_cli_ok (&r, "cls");
           g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
-          run_clear (&r);
+          cls_test_run_clear (&r);
         }
     }
 }
@@ -1366,7 +1324,7 @@ test_channel_out_of_range (void)
   g_autoptr(ClsCaseSummary) s = NULL;
   g_autoptr(GError) error = NULL;
   ClsSummaryOptions options;
-  Run r;
+  ClsTestRun r;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
   make_map_4d (prob, label);
@@ -1384,12 +1342,12 @@ test_channel_out_of_range (void)
 
   r = run_cls (NULL, "calibrate", manifest, "-q", "--channel", "2");
   assert_cli_refuses (&r, prob, "channel 2", "cls calibrate");
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   r = run_cls (NULL, "apply", prob, "--t-hat", "0.5", "-o", out, "--channel", "2");
   assert_cli_refuses (&r, prob, "channel 2", "cls apply");
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 /* Datasets
@@ -1427,7 +1385,7 @@ test_label_is_folder (void)
   const char * const bad[] = { "c4", NULL };
   g_autofree char *cmd = g_strdup_printf ("cp '%s' '%s'", c1, prob);
   ClsLoadOptions load;
-  Run r;
+  ClsTestRun r;
 
   g_assert_cmpint (g_mkdir (label, 0755), ==, 0);
   g_assert_cmpint (system (cmd), ==, 0);
@@ -1437,7 +1395,7 @@ test_label_is_folder (void)
 
   r = run_cls (NULL, "calibrate", ds, "--strict", "-q");
   assert_cli_refuses (&r, label, "folder", "cls calibrate");
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 /* Maps without labels are reported by name; the others calibrate. */
@@ -1454,7 +1412,7 @@ test_missing_labels (void)
   g_autoptr(ClsCaseSet) set = NULL;
   GPtrArray *warnings;
   gboolean warned = FALSE;
-  Run r;
+  ClsTestRun r;
 
   g_assert_cmpint (system (cmd), ==, 0);
 
@@ -1473,7 +1431,7 @@ test_missing_labels (void)
   r = run_cls (NULL, "calibrate", ds, "-q", "--json");
   assert_cli_ok (&r, "cls");
   assert_names (r.err, orphan, "without a label", "cls calibrate");
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 /* A label whose map is missing: that case fails, by name. */
@@ -1486,7 +1444,7 @@ test_missing_map (void)
   g_autoptr(ClsVolume) v = new_label (grid, 4);
   const char * const bad[] = { "c4", NULL };
   ClsLoadOptions load;
-  Run r;
+  ClsTestRun r;
 
   save (v, label);
   cls_load_options_init (&load);
@@ -1494,7 +1452,7 @@ test_missing_map (void)
 
   r = run_cls (NULL, "calibrate", ds, "--strict", "-q");
   assert_cli_refuses (&r, "c4", "no probability map", "cls calibrate");
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 /* case.nii and case.nii.gz side by side: which one is meant? */
@@ -1510,7 +1468,7 @@ test_two_labels_one_case (void)
   g_autoptr(ClsDataset) dataset = NULL;
   g_autoptr(ClsCaseSet) set = NULL;
   const ClsCaseFailure *f;
-  Run r;
+  ClsTestRun r;
 
   save (v, raw);
   dataset = cls_dataset_open (ds, &error);
@@ -1525,7 +1483,7 @@ test_two_labels_one_case (void)
 
   r = run_cls (NULL, "calibrate", ds, "--strict", "-q");
   assert_cli_refuses (&r, raw, "two label files", "cls calibrate");
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 /* Writes DIR/NAME.csv with @text (length @len, -1: a string) and links
@@ -1585,7 +1543,7 @@ test_bad_manifest (gconstpointer data)
   g_autofree char *path = manifest_file (dir, name, bm->text, bm->len);
   g_autoptr(GError) error = NULL;
   g_autoptr(ClsDataset) ds = cls_dataset_open (path, &error);
-  Run r;
+  ClsTestRun r;
 
   g_assert_null (ds);
   g_assert_error (error, CLS_ERROR, CLS_ERROR_DATASET);
@@ -1593,7 +1551,7 @@ test_bad_manifest (gconstpointer data)
 
   r = run_cls (NULL, "calibrate", path, "-q");
   assert_cli_refuses (&r, path, bm->what, "cls calibrate");
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 /* The same case and model twice, or one case with two labels. */
@@ -1608,7 +1566,7 @@ test_duplicate_cases (void)
                                            "case,label,model,prob\n" GOOD_ROWS
                                            "c2,good/labels/c3.nii.gz,m2,good/probs/m/c2.nii.gz\n", -1);
   g_autoptr(GError) error = NULL;
-  Run r;
+  ClsTestRun r;
 
   {
     g_autoptr(ClsDataset) ds = cls_dataset_open (twice, &error);
@@ -1625,7 +1583,7 @@ test_duplicate_cases (void)
   }
   r = run_cls (NULL, "calibrate", twice, "--strict", "-q");
   assert_cli_refuses (&r, twice, "listed twice", "cls calibrate");
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   {
     g_autoptr(ClsDataset) ds = cls_dataset_open (labels, &error);
@@ -1641,7 +1599,7 @@ test_duplicate_cases (void)
   }
   r = run_cls (NULL, "calibrate", labels, "--strict", "-q", "--model", "m");
   assert_cli_refuses (&r, labels, "two different labels", "cls calibrate");
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 /* Paths that climb out of the manifest's folder: allowed (datasets live
@@ -1659,7 +1617,7 @@ test_escaping_paths (void)
   g_autoptr(ClsCaseSet) set = NULL;
   const ClsCaseFailure *f;
   GPtrArray *warnings;
-  Run r;
+  ClsTestRun r;
 
   save (v, outside);
   text = g_strdup ("case,label,model,prob\n" GOOD_ROWS
@@ -1688,7 +1646,7 @@ test_escaping_paths (void)
   assert_names (r.err, "../../outside.nii.gz", "outside the manifest's folder", "cls calibrate");
   assert_names (r.err, "etc/passwd", "outside the manifest's folder", "cls calibrate");
   g_assert_true (strstr (r.err, "outside") < strstr (r.err, "case left out"));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 /* Quotes and commas in paths, and names that are not ASCII. */
@@ -1705,7 +1663,7 @@ test_quoted_non_ascii_paths (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(ClsDataset) ds = NULL;
   g_autoptr(ClsCaseSet) set = NULL;
-  Run r;
+  ClsTestRun r;
 
   g_assert_cmpint (g_mkdir_with_parents (sub, 0755), ==, 0);
   save (l, label);
@@ -1732,7 +1690,7 @@ test_quoted_non_ascii_paths (void)
   }
   r = run_cls (NULL, "calibrate", path, "--strict", "-q");
   assert_cli_refuses (&r, prob, "truncated", "cls calibrate");
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 /* A folder dataset with a file name that is not UTF-8: it loads, and the
@@ -1748,7 +1706,7 @@ test_latin1_case_name (void)
   g_autoptr(ClsVolume) p = new_prob (grid, 1, 6);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  Run r;
+  ClsTestRun r;
 
   save (l, label);
   save (p, prob);
@@ -1758,7 +1716,7 @@ test_latin1_case_name (void)
   g_assert_no_error (error);
   g_assert_cmpint (json_array_get_length (json_object_get_array_member (
                      json_node_get_object (json_parser_get_root (parser)), "cases")), ==, 4);
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 /* Files that change between opening the dataset and loading it. */
@@ -1827,7 +1785,7 @@ test_dataset_not_a_file (void)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(ClsDataset) ds = cls_dataset_open (cases[i].path, &error);
-      Run r;
+      ClsTestRun r;
 
       g_assert_null (ds);
       g_assert_error (error, CLS_ERROR, (gint) cases[i].code);
@@ -1835,7 +1793,7 @@ test_dataset_not_a_file (void)
 
       r = run_cls (NULL, "calibrate", cases[i].path, "-q");
       assert_cli_refuses (&r, cases[i].path, cases[i].what, "cls calibrate");
-      run_clear (&r);
+      cls_test_run_clear (&r);
     }
 }
 
@@ -1879,7 +1837,7 @@ test_bad_calibration (gconstpointer data)
   g_autofree char *path = g_build_filename (dir, "cal.json", NULL);
   g_autofree char *prob = g_build_filename (tmpdir, "good", "probs", "m", "c1.nii.gz", NULL);
   g_autofree char *out = g_build_filename (dir, "mask.nii.gz", NULL);
-  Run r;
+  ClsTestRun r;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
   if (bc->text != NULL)
@@ -1898,7 +1856,7 @@ test_bad_calibration (gconstpointer data)
   assert_cli_refuses (&r, path, bc->what, "cls apply --calibration");
   g_assert_null (strstr (r.err, "CRITICAL"));
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 /* Outputs: nothing lost
@@ -1942,7 +1900,7 @@ test_output_read_only_folder (void)
   g_autoptr(ClsVolume) p = new_prob (grid, 1, 1);
   RunOptions as_nobody = { .setup = setup_nobody };
   gboolean root = geteuid () == 0;
-  Run r;
+  ClsTestRun r;
 
   /* a folder of its own that nobody can reach when we are root */
   dir = g_dir_make_tmp ("cls-hostile-ro-XXXXXX", NULL);
@@ -1958,13 +1916,13 @@ test_output_read_only_folder (void)
   if (r.status == -1 || r.status == 125)
     {
       g_test_skip ("cannot run cls as an unprivileged user, and root may write anywhere");
-      run_clear (&r);
+      cls_test_run_clear (&r);
       cls_test_rm_rf (dir);
       return;
     }
   assert_cli_refuses (&r, out, "Permission denied", "cls apply");
   g_assert_cmpuint (count_entries (ro), ==, 0);
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   cls_test_rm_rf (dir);
 }
@@ -2003,11 +1961,11 @@ test_output_refusals (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       guint entries = count_entries (dir);
-      Run r = run_cls (NULL, "apply", prob, "--t-hat", "0.5", "-q", "-o", cases[i].out);
+      ClsTestRun r = run_cls (NULL, "apply", prob, "--t-hat", "0.5", "-q", "-o", cases[i].out);
 
       assert_cli_refuses (&r, cases[i].out, cases[i].what, "cls apply -o");
       g_assert_cmpuint (count_entries (dir), ==, entries);
-      run_clear (&r);
+      cls_test_run_clear (&r);
     }
 
   /* the input is untouched, and still a plain file */
@@ -2030,18 +1988,18 @@ test_output_disk_full (void)
   g_autoptr(ClsVolume) p = new_prob (dims, 1, 3);
   RunOptions limited = { .setup = setup_file_size_limit };
   gsize before_len, after_len;
-  Run r;
+  ClsTestRun r;
 
   save (p, prob);
   r = run_cls (NULL, "apply", prob, "--t-hat", "0.1", "-q", "-o", out);
   assert_cli_ok (&r, "cls");
-  run_clear (&r);
+  cls_test_run_clear (&r);
   g_assert_true (g_file_get_contents (out, &before, &before_len, NULL));
   g_assert_cmpuint (before_len, >, 16384);
 
   r = run_cls (&limited, "apply", prob, "--t-hat", "0.9", "-q", "-o", out);
   assert_cli_refuses (&r, out, "could not write", "cls apply, disk full");
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   g_assert_true (g_file_get_contents (out, &after, &after_len, NULL));
   g_assert_cmpmem (before, before_len, after, after_len);
@@ -2062,7 +2020,7 @@ test_output_mask_reads_back (void)
   g_autoptr(GError) error = NULL;
   gsize len;
   g_autofree guint8 *b = nifti_bytes (p, &len);
-  Run r;
+  ClsTestRun r;
 
   set_i16 (b, N1 (sform_code), 0);
   set_i16 (b, N1 (qform_code), 0);
@@ -2074,10 +2032,10 @@ test_output_mask_reads_back (void)
   if (r.status != 0)
     {
       assert_cli_refuses (&r, out, NULL, "cls apply");
-      run_clear (&r);
+      cls_test_run_clear (&r);
       return;
     }
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   /* an affine beyond the float32 range goes to NIfTI-2, and reads back */
   back = cls_volume_read (out, NULL, &error);
@@ -2097,16 +2055,16 @@ test_demo_cannot_write (void)
 {
   g_autofree char *dir = entry_dir ("demo");
   g_autofree char *file = g_build_filename (dir, "a-file", NULL);
-  Run r;
+  ClsTestRun r;
 
   put (file, "x", 1);
   r = run_cls (NULL, "demo", "-q", "-n", "2", file);
   assert_cli_refuses (&r, file, NULL, "cls demo over a file");
-  run_clear (&r);
+  cls_test_run_clear (&r);
 
   r = run_cls (NULL, "demo", "-q", "-n", "2", "/dev/full");
   assert_cli_refuses (&r, "/dev/full", NULL, "cls demo /dev/full");
-  run_clear (&r);
+  cls_test_run_clear (&r);
 }
 
 /* Standard output that cannot be written (a full disk behind a redirect):
@@ -2128,10 +2086,10 @@ test_stdout_full (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      Run r = run_cls_argv (&full, commands[i].args);
+      ClsTestRun r = run_cls_argv (&full, commands[i].args);
 
       assert_cli_refuses (&r, "standard output", NULL, commands[i].args[0]);
-      run_clear (&r);
+      cls_test_run_clear (&r);
     }
 }
 
@@ -2233,7 +2191,7 @@ test_valid_controls (void)
     g_autofree char *manifest = manifest_file (dir, "manifest.csv",
                                                "case,label,model,prob\n" GOOD_ROWS, -1);
     g_autofree char *cal = g_build_filename (dir, "cal.json", NULL);
-    Run r;
+    ClsTestRun r;
 
     for (guint c = 1; c <= 3; c++)
       {
@@ -2249,7 +2207,7 @@ test_valid_controls (void)
     assert_cli_ok (&r, "cls calibrate");
     put (cal, r.out, strlen (r.out));
     corpus_add ("calibration", cal);
-    run_clear (&r);
+    cls_test_run_clear (&r);
 
 #ifdef CLS_HAVE_SUMMARY_FILE
     /* summary files of the good cases: the seeds of fuzz-summary-file */
