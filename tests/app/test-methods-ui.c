@@ -27,64 +27,9 @@
 #include "cls-test-util.h"
 #include "cls-tri-planar.h"
 #include "cls-window.h"
+#include "cls-window-test.h"
 
 static char *demo_dir;
-
-static void
-iterate_until_idle (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static ClsWindow *
-open_window (void)
-{
-  static ClsApplication *app;
-  g_autoptr(GFile) file = g_file_new_for_path (demo_dir);
-  ClsWindow *window;
-
-  if (app == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      app = cls_application_new ();
-      g_application_set_flags (G_APPLICATION (app),
-                               G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
-      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-      g_assert_no_error (error);
-    }
-
-  window = cls_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
-  gtk_window_present (GTK_WINDOW (window));
-  cls_window_open (window, file);
-  while (cls_window_is_loading (window))
-    g_main_context_iteration (NULL, TRUE);
-  iterate_until_idle ();
-  return window;
-}
-
-static void
-wait_for_workers (ClsWindow *window)
-{
-  ClsPlotsPanel *plots = CLS_PLOTS_PANEL (cls_window_get_plots_panel (window));
-  ClsComparisonPanel *comparison = cls_window_get_comparison_panel (window);
-  ClsSession *session = cls_window_get_session (window);
-
-  while (cls_plots_panel_get_busy (plots) || cls_comparison_panel_get_busy (comparison) ||
-         cls_session_get_case_loading (session))
-    g_main_context_iteration (NULL, TRUE);
-  iterate_until_idle ();
-}
-
-static void
-close_window (ClsWindow *window)
-{
-  wait_for_workers (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  iterate_until_idle ();
-}
 
 /* What the user picks in the control panel. */
 typedef struct {
@@ -108,7 +53,7 @@ choose (ClsWindow    *window,
   gtk_drop_down_set_selected (cls_control_panel_get_method_dropdown (panel), choice->method);
   gtk_drop_down_set_selected (cls_control_panel_get_guarantee_dropdown (panel), choice->guarantee);
   gtk_drop_down_set_selected (cls_control_panel_get_loss_dropdown (panel), choice->loss);
-  iterate_until_idle ();
+  cls_window_test_iterate ();
 }
 
 /* The parameters the core gets for @choice, written out here. */
@@ -136,7 +81,7 @@ set_epsilon_alpha (ClsWindow *window,
 
   gtk_adjustment_set_value (cls_control_panel_get_epsilon (panel), epsilon);
   gtk_adjustment_set_value (cls_control_panel_get_alpha (panel), alpha);
-  iterate_until_idle ();
+  cls_window_test_iterate ();
 }
 
 static void
@@ -154,7 +99,7 @@ test_each_method (void)
     { CLS_METHOD_CRC, CLS_GUARANTEE_MARGINAL, CLS_LOSS_LESION, NULL, "0.75" },
     { CLS_METHOD_LTT, CLS_GUARANTEE_MARGINAL, CLS_LOSS_LESION, "0.3", "0.5" },
   };
-  ClsWindow *window = open_window ();
+  ClsWindow *window = cls_window_test_open (demo_dir, 1400, 900);
   ClsSession *session = cls_window_get_session (window);
   ClsSummaryPanel *summary = cls_window_get_summary_panel (window);
   const ClsCaseSet *set = cls_session_get_case_set (session);
@@ -207,7 +152,7 @@ test_each_method (void)
   /* At α = 0.3 and δ ≤ 0.3 the PAC rank is not the marginal one. */
   g_assert_true (pac_differs);
 
-  close_window (window);
+  cls_window_test_close (window);
 }
 
 static void
@@ -216,7 +161,7 @@ test_guarantees_in_words (void)
   static const Choice crc = { CLS_METHOD_CRC, CLS_GUARANTEE_PAC, CLS_LOSS_VOXEL, NULL, "0.5" };
   static const Choice pac = { CLS_METHOD_EXACT, CLS_GUARANTEE_PAC, CLS_LOSS_VOXEL, "0.1", "0.5" };
   static const Choice ltt = { CLS_METHOD_LTT, CLS_GUARANTEE_MARGINAL, CLS_LOSS_LESION, "0.1", "0.5" };
-  ClsWindow *window = open_window ();
+  ClsWindow *window = cls_window_test_open (demo_dir, 1400, 900);
   ClsSession *session = cls_window_get_session (window);
   ClsSummaryPanel *summary = cls_window_get_summary_panel (window);
   ClsControlPanel *panel = cls_window_get_control_panel (window);
@@ -254,14 +199,14 @@ test_guarantees_in_words (void)
 
   /* The core refuses bisection with the lesion loss: said so, no calibration. */
   gtk_drop_down_set_selected (cls_control_panel_get_method_dropdown (panel), CLS_METHOD_BISECT);
-  iterate_until_idle ();
+  cls_window_test_iterate ();
   g_assert_null (cls_session_get_calibration (session));
   g_assert_nonnull (cls_session_get_calibration_error (session));
   g_assert_cmpstr (cls_control_panel_get_method_note (panel), ==,
                    cls_control_panel_refusal (CLS_METHOD_BISECT, CLS_LOSS_LESION, TRUE));
   g_assert_cmpstr (cls_summary_panel_get_text (summary, CLS_SUMMARY_T_HAT), ==, "—");
 
-  close_window (window);
+  cls_window_test_close (window);
 }
 
 /* The table against ClsMethodComparison computed here on the same cases,
@@ -278,7 +223,7 @@ check_comparison (ClsWindow *window)
   g_autoptr(GError) error = NULL;
   const ClsMethodComparison *shown;
 
-  wait_for_workers (window);
+  cls_window_test_wait (window);
   shown = cls_comparison_panel_get_comparison (panel);
   g_assert_nonnull (shown);
 
@@ -338,7 +283,7 @@ check_comparison (ClsWindow *window)
 static void
 test_comparison_rows (void)
 {
-  ClsWindow *window = open_window ();
+  ClsWindow *window = cls_window_test_open (demo_dir, 1400, 900);
   GtkWidget *panel = GTK_WIDGET (cls_window_get_comparison_panel (window));
 
   /* The table is made when it is shown, not behind the plots. */
@@ -354,7 +299,7 @@ test_comparison_rows (void)
   set_epsilon_alpha (window, 0.1, 0.25);
   check_comparison (window);
 
-  close_window (window);
+  cls_window_test_close (window);
 }
 
 /* The voxel class of the two-method overlay, per pixel of the axial view,
@@ -384,7 +329,7 @@ check_overlay_slice (ClsWindow  *window,
   cls_comparison_panel_set_method (panel, 0, id_a);
   cls_comparison_panel_set_method (panel, 1, id_b);
   cls_comparison_panel_set_compare (panel, TRUE);
-  iterate_until_idle ();
+  cls_window_test_iterate ();
   g_assert_true (cls_slice_style_get_overlays (style) & CLS_OVERLAY_COMPARE);
 
   /* The cuts are those of the core on the whole calibration set. */
@@ -467,7 +412,7 @@ check_overlay_slice (ClsWindow  *window,
 static void
 test_two_method_overlay (void)
 {
-  ClsWindow *window = open_window ();
+  ClsWindow *window = cls_window_test_open (demo_dir, 1400, 900);
   ClsSession *session = cls_window_get_session (window);
   ClsTriPlanar *views = CLS_TRI_PLANAR (cls_window_get_views (window));
   ClsSliceStyle *style = cls_tri_planar_get_style (views);
@@ -486,7 +431,7 @@ test_two_method_overlay (void)
           break;
         }
     }
-  wait_for_workers (window);
+  cls_window_test_wait (window);
   g_assert_nonnull (cls_session_get_prob (session));
 
   /* No OpenGL under this display skips; a shader that does not build fails. */
@@ -504,7 +449,7 @@ test_two_method_overlay (void)
     if (gl_error != NULL)
       {
         g_test_skip (gl_error->message);
-        close_window (window);
+        cls_window_test_close (window);
         return;
       }
   }
@@ -525,10 +470,10 @@ test_two_method_overlay (void)
 
   /* Off again: the usual masks come back. */
   cls_comparison_panel_set_compare (cls_window_get_comparison_panel (window), FALSE);
-  iterate_until_idle ();
+  cls_window_test_iterate ();
   g_assert_false (cls_slice_style_get_overlays (style) & CLS_OVERLAY_COMPARE);
 
-  close_window (window);
+  cls_window_test_close (window);
 }
 
 static void
@@ -536,7 +481,7 @@ test_lesion_loss_curve (void)
 {
   static const Choice voxel = { CLS_METHOD_EXACT, CLS_GUARANTEE_MARGINAL, CLS_LOSS_VOXEL, NULL, "0.5" };
   static const Choice lesion = { CLS_METHOD_EXACT, CLS_GUARANTEE_MARGINAL, CLS_LOSS_LESION, NULL, "0.5" };
-  ClsWindow *window = open_window ();
+  ClsWindow *window = cls_window_test_open (demo_dir, 1400, 900);
   ClsSession *session = cls_window_get_session (window);
   ClsPlotsPanel *plots = CLS_PLOTS_PANEL (cls_window_get_plots_panel (window));
   const ClsCaseSet *set = cls_session_get_case_set (session);
@@ -552,7 +497,7 @@ test_lesion_loss_curve (void)
   /* The settings are the process's: an earlier test's choice is still there. */
   choose (window, &voxel);
   cls_session_select_case (session, cls_case_summary_get_case_id (summary));
-  wait_for_workers (window);
+  cls_window_test_wait (window);
 
   voxel_title = g_markup_printf_escaped ("Loss curve of %s", cls_case_summary_get_case_id (summary));
   lesion_title = g_markup_printf_escaped ("Lesion loss curve of %s", cls_case_summary_get_case_id (summary));
@@ -593,11 +538,8 @@ test_lesion_loss_curve (void)
     g_assert_cmpuint (k, ==, n);
   }
 
-  close_window (window);
+  cls_window_test_close (window);
 }
-
-static void
-log_writer_init (void);
 
 static void
 test_no_display (void)
@@ -609,36 +551,15 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  ClsDemoOptions options = { 0 };
   int status;
 
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("LIBGL_ALWAYS_SOFTWARE", "1", FALSE);
-  log_writer_init ();
-  g_test_init (&argc, &argv, NULL);
-
-  if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL)
-    {
-      g_autofree char *schemas = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
-
-      g_setenv ("GSETTINGS_SCHEMA_DIR", schemas, TRUE);
-    }
-
-  g_setenv ("GTK_A11Y", "none", FALSE);
-  if (!gtk_init_check ())
+  if (!cls_window_test_init (&argc, &argv))
     {
       g_test_add_func ("/methods-ui/no-display", test_no_display);
       return g_test_run ();
     }
 
-  demo_dir = cls_test_make_tmpdir ();
-  options.n_cases = 12;
-  options.dims[0] = 32;
-  options.dims[1] = 32;
-  options.dims[2] = 16;
-  if (!cls_demo_write (demo_dir, &options, NULL, NULL, NULL, &error))
-    g_error ("Could not write the demo set: %s", error->message);
+  demo_dir = cls_window_test_write_demo ();
 
   g_test_add_func ("/methods-ui/each-method", test_each_method);
   g_test_add_func ("/methods-ui/guarantees-in-words", test_guarantees_in_words);
@@ -649,25 +570,4 @@ main (int   argc,
   status = g_test_run ();
   cls_test_rm_rf (demo_dir);
   return status;
-}
-
-/* A virtual X server has no session bus: GTK's warning about it is not a
- * failure. */
-static GLogWriterOutput
-log_writer (GLogLevelFlags   log_level,
-            const GLogField *fields,
-            gsize            n_fields,
-            gpointer         user_data)
-{
-  for (gsize i = 0; i < n_fields; i++)
-    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 &&
-        strstr (fields[i].value, "Unable to acquire session bus") != NULL)
-      return G_LOG_WRITER_HANDLED;
-  return g_log_writer_default (log_level, fields, n_fields, user_data);
-}
-
-static void
-log_writer_init (void)
-{
-  g_log_set_writer_func (log_writer, NULL, NULL);
 }

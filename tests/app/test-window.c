@@ -27,56 +27,9 @@
 #include "cls-test-util.h"
 #include "cls-tri-planar.h"
 #include "cls-window.h"
+#include "cls-window-test.h"
 
 static char *demo_dir;
-
-static void
-iterate_until_idle (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static ClsWindow *
-open_window (const char *path)
-{
-  static ClsApplication *app;
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  ClsWindow *window;
-
-  if (app == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      app = cls_application_new ();
-      g_application_set_flags (G_APPLICATION (app),
-                               G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
-      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-      g_assert_no_error (error);
-    }
-
-  window = cls_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  cls_window_open (window, file);
-  while (cls_window_is_loading (window))
-    g_main_context_iteration (NULL, TRUE);
-  iterate_until_idle ();
-  return window;
-}
-
-/* Lets the window's worker threads (case loading, sweeps) finish, so that
- * none is still running when the process exits, then closes it. */
-static void
-close_window (ClsWindow *window)
-{
-  ClsPlotsPanel *plots = CLS_PLOTS_PANEL (cls_window_get_plots_panel (window));
-  ClsSession *session = cls_window_get_session (window);
-
-  while (cls_plots_panel_get_busy (plots) || cls_session_get_case_loading (session))
-    g_main_context_iteration (NULL, TRUE);
-  gtk_window_destroy (GTK_WINDOW (window));
-  iterate_until_idle ();
-}
 
 /* What the summary must say, computed here from the core alone. */
 static void
@@ -181,13 +134,13 @@ set_epsilon_alpha (ClsWindow *window,
 
   gtk_adjustment_set_value (cls_control_panel_get_epsilon (panel), epsilon);
   gtk_adjustment_set_value (cls_control_panel_get_alpha (panel), alpha);
-  iterate_until_idle ();
+  cls_window_test_iterate ();
 }
 
 static void
 test_summary_follows_sliders (void)
 {
-  ClsWindow *window = open_window (demo_dir);
+  ClsWindow *window = cls_window_test_open (demo_dir, 0, 0);
   ClsSession *session = cls_window_get_session (window);
   static const struct {
     double      epsilon;
@@ -216,18 +169,18 @@ test_summary_follows_sliders (void)
 
   /* Another model: the summary follows too. */
   gtk_drop_down_set_selected (cls_control_panel_get_model_dropdown (cls_window_get_control_panel (window)), 1);
-  iterate_until_idle ();
+  cls_window_test_iterate ();
   g_assert_cmpstr (cls_session_get_model (session), ==, cls_session_get_model_name (session, 1));
   set_epsilon_alpha (window, 0.25, 0.2);
   check_summary (window, "0.25", "0.2");
 
-  close_window (window);
+  cls_window_test_close (window);
 }
 
 static void
 test_violating_filter (void)
 {
-  ClsWindow *window = open_window (demo_dir);
+  ClsWindow *window = cls_window_test_open (demo_dir, 0, 0);
   ClsCaseList *list = cls_window_get_case_list (window);
   GListModel *model = cls_case_list_get_model (list);
   const ClsCalibration *cal;
@@ -248,7 +201,7 @@ test_violating_filter (void)
   n_rows_before = g_list_model_get_n_items (model);
   /* Ctrl+F's action toggles the filter. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.only-violating", NULL));
-  iterate_until_idle ();
+  cls_window_test_iterate ();
   g_assert_true (cls_case_list_get_only_violating (list));
 
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, g_hash_table_size (expected));
@@ -276,16 +229,16 @@ test_violating_filter (void)
   }
 
   cls_case_list_set_only_violating (list, FALSE);
-  iterate_until_idle ();
+  cls_window_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_rows_before);
 
-  close_window (window);
+  cls_window_test_close (window);
 }
 
 static void
 test_rows_and_selection (void)
 {
-  ClsWindow *window = open_window (demo_dir);
+  ClsWindow *window = cls_window_test_open (demo_dir, 0, 0);
   ClsSession *session = cls_window_get_session (window);
   GListModel *model = cls_case_list_get_model (cls_window_get_case_list (window));
   g_autoptr(ClsCaseRow) first = NULL;
@@ -332,7 +285,7 @@ test_rows_and_selection (void)
         }
     }
 
-  close_window (window);
+  cls_window_test_close (window);
 }
 
 static void
@@ -367,7 +320,7 @@ test_one_case (void)
       link_case (demo_dir, dir, sub, "case_0000.nii.gz");
     }
 
-  window = open_window (dir);
+  window = cls_window_test_open (dir, 0, 0);
   summary = cls_window_get_summary_panel (window);
   g_assert_true (cls_window_has_data (window));
   set_epsilon_alpha (window, 0.2, 0.2);
@@ -378,7 +331,7 @@ test_one_case (void)
   g_assert_nonnull (strstr (message, "Too few cases"));
   g_assert_nonnull (strstr (message, "at least 2"));
 
-  close_window (window);
+  cls_window_test_close (window);
   cls_test_rm_rf (dir);
 }
 
@@ -427,7 +380,7 @@ select_and_wait (ClsWindow  *window,
   cls_session_select_case (session, case_id);
   while (cls_session_get_case_loading (session))
     g_main_context_iteration (NULL, TRUE);
-  iterate_until_idle ();
+  cls_window_test_iterate ();
 }
 
 /* Issue 6: files that vanish, are replaced by another grid or are damaged
@@ -485,7 +438,7 @@ test_files_change_on_disk (void)
   g_assert_true (cls_demo_write (other, &options, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 
-  window = open_window (dir);
+  window = cls_window_test_open (dir, 0, 0);
   session = cls_window_get_session (window);
   views = CLS_TRI_PLANAR (cls_window_get_views (window));
   while (cls_session_get_case_loading (session))
@@ -556,7 +509,7 @@ test_files_change_on_disk (void)
   set_epsilon_alpha (window, 0.1, 0.1);
   check_summary (window, "0.1", "0.1");
 
-  close_window (window);
+  cls_window_test_close (window);
   cls_test_rm_rf (dir);
   cls_test_rm_rf (other);
 }
@@ -591,7 +544,7 @@ collect_mnemonics (GtkWidget  *widget,
 static void
 test_mnemonics_unique (void)
 {
-  ClsWindow *window = open_window (demo_dir);
+  ClsWindow *window = cls_window_test_open (demo_dir, 0, 0);
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
 
   GtkWidget *methods = GTK_WIDGET (cls_window_get_comparison_panel (window));
@@ -602,10 +555,10 @@ test_mnemonics_unique (void)
   /* and with the methods side by side in place of the plots */
   g_hash_table_remove_all (seen);
   gtk_stack_set_visible_child (GTK_STACK (gtk_widget_get_parent (methods)), methods);
-  iterate_until_idle ();
+  cls_window_test_iterate ();
   collect_mnemonics (GTK_WIDGET (window), seen);
   g_assert_cmpuint (g_hash_table_size (seen), >=, 11);
-  close_window (window);
+  cls_window_test_close (window);
 }
 
 /* Masks are {p >= ĉ} voxel for voxel, land where asked, and never on an
@@ -613,7 +566,7 @@ test_mnemonics_unique (void)
 static void
 test_export_masks (void)
 {
-  ClsWindow *window = open_window (demo_dir);
+  ClsWindow *window = cls_window_test_open (demo_dir, 0, 0);
   ClsSession *session = cls_window_get_session (window);
   g_autofree char *out = cls_test_make_tmpdir ();
   g_autofree char *name = NULL;
@@ -669,7 +622,7 @@ test_export_masks (void)
   g_assert_cmpint (before.st_mtime, ==, after.st_mtime);
   g_assert_cmpint (before.st_size, ==, after.st_size);
 
-  close_window (window);
+  cls_window_test_close (window);
   cls_test_rm_rf (out);
 }
 
@@ -693,7 +646,7 @@ test_calibration_json_matches_cli (void)
       return;
     }
 
-  window = open_window (demo_dir);
+  window = cls_window_test_open (demo_dir, 0, 0);
   session = cls_window_get_session (window);
   set_epsilon_alpha (window, 0.15, 0.1);
   json = cls_calibration_to_json (cls_session_get_calibration (session));
@@ -712,7 +665,7 @@ test_calibration_json_matches_cli (void)
   g_strchomp (json);
   g_assert_cmpstr (json, ==, out);
 
-  close_window (window);
+  cls_window_test_close (window);
 }
 
 /* Not a timed test: it reports how long a slider move takes on 1,000
@@ -721,7 +674,7 @@ test_calibration_json_matches_cli (void)
 static void
 test_thousand_cases (void)
 {
-  ClsWindow *window = open_window (demo_dir);
+  ClsWindow *window = cls_window_test_open (demo_dir, 0, 0);
   ClsSession *session = cls_window_get_session (window);
   GPtrArray *sets = g_ptr_array_new_with_free_func ((GDestroyNotify) cls_case_set_free);
   ClsCaseSet *set = g_new0 (ClsCaseSet, 1);
@@ -747,7 +700,7 @@ test_thousand_cases (void)
     }
   g_ptr_array_add (sets, set);
   cls_session_set_data (session, NULL, sets, TRUE);
-  iterate_until_idle ();
+  cls_window_test_iterate ();
 
   for (guint i = 0; i < 10; i++)
     {
@@ -787,22 +740,7 @@ test_thousand_cases (void)
   g_free (probs);
   g_free (lesion);
   g_rand_free (rand);
-  close_window (window);
-}
-
-/* Under a bare xvfb-run there is no session bus: GTK warns and goes on,
- * and so do we. Every other warning stays fatal. */
-static GLogWriterOutput
-log_writer (GLogLevelFlags   log_level,
-            const GLogField *fields,
-            gsize            n_fields,
-            gpointer         user_data)
-{
-  for (gsize i = 0; i < n_fields; i++)
-    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 &&
-        strstr (fields[i].value, "Unable to acquire session bus") != NULL)
-      return G_LOG_WRITER_HANDLED;
-  return g_log_writer_default (log_level, fields, n_fields, user_data);
+  cls_window_test_close (window);
 }
 
 static void
@@ -815,36 +753,15 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  ClsDemoOptions options = { 0 };
   int status;
 
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("LIBGL_ALWAYS_SOFTWARE", "1", FALSE);
-  g_log_set_writer_func (log_writer, NULL, NULL);
-  g_test_init (&argc, &argv, NULL);
-
-  /* The schema is compiled into the build's data/ folder. */
-  if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL)
-    {
-      g_autofree char *schemas = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
-
-      g_setenv ("GSETTINGS_SCHEMA_DIR", schemas, TRUE);
-    }
-
-  if (!gtk_init_check ())
+  if (!cls_window_test_init (&argc, &argv))
     {
       g_test_add_func ("/window/no-display", test_no_display);
       return g_test_run ();
     }
 
-  demo_dir = cls_test_make_tmpdir ();
-  options.n_cases = 12;
-  options.dims[0] = 32;
-  options.dims[1] = 32;
-  options.dims[2] = 16;
-  if (!cls_demo_write (demo_dir, &options, NULL, NULL, NULL, &error))
-    g_error ("Could not write the demo set: %s", error->message);
+  demo_dir = cls_window_test_write_demo ();
 
   g_test_add_func ("/window/summary-follows-sliders", test_summary_follows_sliders);
   g_test_add_func ("/window/violating-filter", test_violating_filter);
