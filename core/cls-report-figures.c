@@ -69,6 +69,40 @@ save_all_formats (const ClsPlot  *plot,
   return TRUE;
 }
 
+/* Where the figures go, and how far along they are. */
+typedef struct {
+  GPtrArray       *figures;    /* Figure*, for the index */
+  const char      *outdir;
+  gboolean         pdf;
+  ClsProgressFunc  progress;
+  gpointer         user_data;
+  guint64          done;
+  guint64          total;
+} FigureWriter;
+
+/* Saves @plot as @file in every format and lists it; takes @file, @title
+ * and @caption. */
+static gboolean
+write_figure (FigureWriter   *w,
+              const ClsPlot  *plot,
+              char           *file,
+              char           *title,
+              char           *caption,
+              GError        **error)
+{
+  Figure *f = g_new0 (Figure, 1);
+
+  f->file = file;
+  f->title = title;
+  f->caption = caption;
+  g_ptr_array_add (w->figures, f);
+  if (!save_all_formats (plot, w->outdir, f->file, w->pdf, error))
+    return FALSE;
+  if (w->progress != NULL)
+    w->progress (++w->done, w->total, f->file, w->user_data);
+  return TRUE;
+}
+
 static void
 html_escape_append (GString    *out,
                     const char *text)
@@ -246,7 +280,7 @@ cls_report_write_figures (const ClsReport            *report,
   guint n_datasets = g_strv_length ((char **) datasets);
   const double *alphas, *fractions;
   guint n_alphas, n_fractions;
-  guint64 done = 0, total = 0;
+  FigureWriter writer = { figures, outdir, pdf, progress, user_data, 0, 0 };
   g_autofree char *index = NULL;
   g_autofree char *index_path = NULL;
   ClsCalibrationParams params = *figure_params;
@@ -271,7 +305,7 @@ cls_report_write_figures (const ClsReport            *report,
   fractions = cls_sweep_default_fractions (&n_fractions);
 
   for (guint d = 0; d < n_datasets; d++)
-    total += 3 * cls_report_get_case_sets (report, d)->len + 1;
+    writer.total += 3 * cls_report_get_case_sets (report, d)->len + 1;
 
   for (guint d = 0; d < n_datasets; d++)
     {
@@ -291,7 +325,6 @@ cls_report_write_figures (const ClsReport            *report,
           g_autoptr(ClsPlot) plot = NULL;
           g_autofree char *model = safe_name (set->model);
           ClsSweep *asweep;
-          Figure *f;
 
           evaluator = cls_evaluator_new ((ClsCaseSummary **) set->summaries->pdata, set->summaries->len);
 
@@ -302,16 +335,12 @@ cls_report_write_figures (const ClsReport            *report,
           g_ptr_array_add (alpha_sweeps, asweep);
           g_ptr_array_add (models, set->model);
           plot = cls_plot_panel_ecr_alpha (asweep, set->model);
-          f = g_new0 (Figure, 1);
-          f->file = g_strdup_printf ("%sfig4-ecr-vs-alpha-%s", safe_prefix, model);
-          f->title = g_strdup_printf ("Figure 4: ECR vs α, %s%s", prefix, set->model);
-          f->caption = g_strdup ("Share of test cases with FNR ≤ ε at the calibrated threshold, mean over splits, "
-                                 "with the 1 − α line and the 5–95% band of the theory (beta-binomial).");
-          g_ptr_array_add (figures, f);
-          if (!save_all_formats (plot, outdir, f->file, pdf, error))
+          if (!write_figure (&writer, plot,
+                             g_strdup_printf ("%sfig4-ecr-vs-alpha-%s", safe_prefix, model),
+                             g_strdup_printf ("Figure 4: ECR vs α, %s%s", prefix, set->model),
+                             g_strdup ("Share of test cases with FNR ≤ ε at the calibrated threshold, mean over splits, "
+                                       "with the 1 − α line and the 5–95% band of the theory (beta-binomial)."), error))
             return FALSE;
-          if (progress != NULL)
-            progress (++done, total, f->file, user_data);
           g_clear_pointer (&plot, cls_plot_unref);
 
           /* Figure 5 */
@@ -322,16 +351,12 @@ cls_report_write_figures (const ClsReport            *report,
               return FALSE;
             }
           plot = cls_plot_panel_fnr_for_calibration (cal);
-          f = g_new0 (Figure, 1);
-          f->file = g_strdup_printf ("%sfig5-fnr-distribution-%s", safe_prefix, model);
-          f->title = g_strdup_printf ("Figure 5: per-case FNR at 0.5 and at t̂, %s%s", prefix, set->model);
-          f->caption = g_strdup ("Distribution of the per-case false negative rate at the fixed threshold 0.5 "
-                                 "and at t̂ calibrated on all cases, with ε marked.");
-          g_ptr_array_add (figures, f);
-          if (!save_all_formats (plot, outdir, f->file, pdf, error))
+          if (!write_figure (&writer, plot,
+                             g_strdup_printf ("%sfig5-fnr-distribution-%s", safe_prefix, model),
+                             g_strdup_printf ("Figure 5: per-case FNR at 0.5 and at t̂, %s%s", prefix, set->model),
+                             g_strdup ("Distribution of the per-case false negative rate at the fixed threshold 0.5 "
+                                       "and at t̂ calibrated on all cases, with ε marked."), error))
             return FALSE;
-          if (progress != NULL)
-            progress (++done, total, f->file, user_data);
           g_clear_pointer (&plot, cls_plot_unref);
 
           /* Figure 7 */
@@ -340,34 +365,26 @@ cls_report_write_figures (const ClsReport            *report,
           if (fsweep == NULL)
             return FALSE;
           plot = cls_plot_panel_ecr_fraction (fsweep, set->model);
-          f = g_new0 (Figure, 1);
-          f->file = g_strdup_printf ("%sfig7-ecr-vs-fraction-%s", safe_prefix, model);
-          f->title = g_strdup_printf ("Figure 7: ECR vs calibration fraction, %s%s", prefix, set->model);
-          f->caption = g_strdup ("Share of test cases with FNR ≤ ε as the share of cases used for calibration "
-                                 "grows, with the 1 − α line.");
-          g_ptr_array_add (figures, f);
-          if (!save_all_formats (plot, outdir, f->file, pdf, error))
+          if (!write_figure (&writer, plot,
+                             g_strdup_printf ("%sfig7-ecr-vs-fraction-%s", safe_prefix, model),
+                             g_strdup_printf ("Figure 7: ECR vs calibration fraction, %s%s", prefix, set->model),
+                             g_strdup ("Share of test cases with FNR ≤ ε as the share of cases used for calibration "
+                                       "grows, with the 1 − α line."), error))
             return FALSE;
-          if (progress != NULL)
-            progress (++done, total, f->file, user_data);
         }
 
       /* Figure 6 */
       {
         g_autoptr(ClsPlot) plot = cls_plot_panel_pc_alpha ((ClsSweep * const *) alpha_sweeps->pdata,
                                                            (const char * const *) models->pdata, models->len);
-        Figure *f = g_new0 (Figure, 1);
 
-        f->file = g_strdup_printf ("%sfig6-pc-vs-alpha", safe_prefix);
-        f->title = g_strdup_printf ("Figure 6: PC vs α%s%s", n_datasets > 1 ? ", " : "",
-                                    n_datasets > 1 ? dataset_base : "");
-        f->caption = g_strdup ("Prediction compactness (share of all voxels in the calibrated mask), "
-                               "mean over splits, one line per model.");
-        g_ptr_array_add (figures, f);
-        if (!save_all_formats (plot, outdir, f->file, pdf, error))
+        if (!write_figure (&writer, plot,
+                           g_strdup_printf ("%sfig6-pc-vs-alpha", safe_prefix),
+                           g_strdup_printf ("Figure 6: PC vs α%s%s", n_datasets > 1 ? ", " : "",
+                                            n_datasets > 1 ? dataset_base : ""),
+                           g_strdup ("Prediction compactness (share of all voxels in the calibrated mask), "
+                                     "mean over splits, one line per model."), error))
           return FALSE;
-        if (progress != NULL)
-          progress (++done, total, f->file, user_data);
       }
     }
 
